@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# PolicyStress entry point.
+#   ./run.sh              restore, build (Release) and run the default suite on this machine
+#   ./run.sh test         restore, build and run every test
+#   ./run.sh <verb> ...   run `policystress <verb> ...` (figures, run, suite, conformance, topology, ...)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+build() {
+  dotnet build PolicyStress.sln -c Release -nologo -v quiet -clp:ErrorsOnly "$@"
+}
+
+verb="${1:-}"
+case "$verb" in
+  test)
+    shift
+    build
+    exec dotnet test PolicyStress.sln -c Release --no-build -nologo -v quiet "$@"
+    ;;
+  *)
+    build
+    # The default job: the suite once the harness exists (see README).
+    [ $# -eq 0 ] && set -- suite
+    exec dotnet src/PolicyStress.Cli/bin/Release/net10.0/policystress.dll "$@"
+    ;;
+esac
