@@ -1,0 +1,62 @@
+namespace PolicyStress.Linux;
+
+/// <summary>
+/// Numeric constants of the Linux user ABI used by <see cref="LinuxSyscalls"/>: SysV IPC
+/// (include/uapi/linux/ipc.h, shm.h), mmap/madvise (asm-generic/mman-common.h), mempolicy
+/// (include/uapi/linux/mempolicy.h) and errno (asm-generic/errno-base.h, errno.h).
+/// Values are the generic ones shared by x86-64 and aarch64.
+/// </summary>
+public static class LinuxConstants
+{
+    // SysV IPC (octal in the C headers: IPC_CREAT 00001000, IPC_EXCL 00002000, SHM_HUGETLB 04000).
+    public const int IPC_PRIVATE = 0;
+    public const int IPC_CREAT = 0x200;
+    public const int IPC_EXCL = 0x400;
+    public const int IPC_RMID = 0;
+    public const int SHM_RDONLY = 0x1000;
+    public const int SHM_RND = 0x2000;
+    public const int SHM_HUGETLB = 0x800;
+
+    // mmap protections and flags.
+    public const int PROT_NONE = 0x0;
+    public const int PROT_READ = 0x1;
+    public const int PROT_WRITE = 0x2;
+    public const int MAP_SHARED = 0x01;
+    public const int MAP_PRIVATE = 0x02;
+    public const int MAP_FIXED = 0x10;
+    public const int MAP_ANONYMOUS = 0x20;
+    public const int MAP_NORESERVE = 0x4000;
+    public const int MAP_HUGETLB = 0x40000;
+
+    // madvise advice.
+    public const int MADV_DONTNEED = 4;
+    public const int MADV_REMOVE = 9;
+
+    // Memory policy modes (MPOL_*), get_mempolicy flags (MPOL_F_*) and mbind flags (MPOL_MF_*).
+    public const int MPOL_DEFAULT = 0;
+    public const int MPOL_PREFERRED = 1;
+    public const int MPOL_BIND = 2;
+    public const int MPOL_INTERLEAVE = 3;
+    public const int MPOL_LOCAL = 4;
+    public const int MPOL_PREFERRED_MANY = 5;
+    public const int MPOL_WEIGHTED_INTERLEAVE = 6;
+    public const int MPOL_F_STATIC_NODES = 1 << 15;
+    public const int MPOL_F_RELATIVE_NODES = 1 << 14;
+    public const uint MPOL_F_NODE = 1;
+    public const uint MPOL_F_ADDR = 2;
+    public const uint MPOL_F_MEMS_ALLOWED = 4;
+    public const uint MPOL_MF_STRICT = 1;
+    public const uint MPOL_MF_MOVE = 2;
+    public const uint MPOL_MF_MOVE_ALL = 4;
+
+    // errno values the wrappers return negated.
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int EIO = 5;
+    public const int ENOMEM = 12;
+    public const int EACCES = 13;
+    public const int EFAULT = 14;
+    public const int EEXIST = 17;
+    public const int EINVAL = 22;
+    public const int ENOSYS = 38;
+}
