@@ -1,10 +1,9 @@
-using System.Collections.Immutable;
-
 namespace PolicyStress.Linux;
 
 /// <summary>
 /// The NUMA shape of the real machine and of this process's cpuset, as read from sysfs and procfs
-/// by <see cref="SysfsTopology.Read"/>. Immutable: read once per run, shared by every thread.
+/// by <see cref="SysfsTopology.Read"/>. Immutable (the reader fills the lists with immutable
+/// collections): read once per run, shared by every thread.
 /// </summary>
 /// <param name="Nodes">Nodes with a nodeN directory, sorted by id.</param>
 /// <param name="PossibleNodes">node/possible (node ids the kernel could ever bring online).</param>
@@ -14,13 +13,13 @@ namespace PolicyStress.Linux;
 /// <param name="CpusAllowed">Cpus_allowed_list of /proc/self/status (all online CPUs when absent).</param>
 /// <param name="MemsAllowed">Mems_allowed_list of /proc/self/status (all online nodes when absent).</param>
 public sealed record MachineTopology(
-    ImmutableArray<NumaNode> Nodes,
-    ImmutableArray<int> PossibleNodes,
-    ImmutableArray<int> OnlineNodes,
+    IReadOnlyList<NumaNode> Nodes,
+    IReadOnlyList<int> PossibleNodes,
+    IReadOnlyList<int> OnlineNodes,
     string CpuModel,
     int LogicalCpuCount,
-    ImmutableArray<int> CpusAllowed,
-    ImmutableArray<int> MemsAllowed)
+    IReadOnlyList<int> CpusAllowed,
+    IReadOnlyList<int> MemsAllowed)
 {
     /// <summary>The node with id <paramref name="id"/>; throws if there is none.</summary>
     public NumaNode Node(int id)
@@ -36,9 +35,11 @@ public sealed record MachineTopology(
     /// </summary>
     public int Distance(int from, int to)
     {
-        int column = OnlineNodes.IndexOf(to);
-        ImmutableArray<int> row = Node(from).Distances;
-        if (column < 0 || column >= row.Length)
+        int column = -1;
+        for (int i = 0; i < OnlineNodes.Count; i++)
+            if (OnlineNodes[i] == to) column = i;
+        IReadOnlyList<int> row = Node(from).Distances;
+        if (column < 0 || column >= row.Count)
             throw new ArgumentOutOfRangeException(nameof(to), to, $"node {from} has no distance to node {to}");
         return row[column];
     }

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace PolicyStress.Linux;
 
 /// <summary>
@@ -16,9 +14,9 @@ public sealed record NumaMapsLine(
     ulong Start,
     string Policy,
     string? File,
-    ImmutableArray<string> Flags,
-    ImmutableDictionary<string, ulong> Counters,
-    ImmutableSortedDictionary<int, ulong> NodePages)
+    IReadOnlyList<string> Flags,
+    IReadOnlyDictionary<string, ulong> Counters,
+    IReadOnlyDictionary<int, ulong> NodePages)
 {
     public bool IsHuge => Flags.Contains("huge");
 

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace PolicyStress.Linux;
 
 /// <summary>
@@ -14,8 +12,8 @@ namespace PolicyStress.Linux;
 /// <param name="InterleaveWeight">Weighted-interleave weight (1 when the kernel has no such file).</param>
 public sealed record NumaNode(
     int Id,
-    ImmutableArray<int> Cpus,
+    IReadOnlyList<int> Cpus,
     bool HasMemory,
     long MemTotalKb,
-    ImmutableArray<int> Distances,
+    IReadOnlyList<int> Distances,
     int InterleaveWeight);

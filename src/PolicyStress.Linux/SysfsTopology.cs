@@ -21,7 +21,7 @@ public static class SysfsTopology
         int[] nodeIds = NodeDirectoryIds(nodeRoot);
         int[] onlineCpus = OnlineCpus(sysRoot, procRoot);
 
-        ImmutableArray<NumaNode> nodes;
+        IReadOnlyList<NumaNode> nodes;
         int[] possible, online;
         if (nodeIds.Length == 0)
         {

@@ -19,9 +19,9 @@ public sealed class SysfsTopologyTests
 
         MachineTopology t = fx.Read();
 
-        Assert.Equal<int>([0, 1], t.Nodes.Select(n => n.Id));
-        Assert.Equal<int>([0, 1, 2, 3], t.Node(0).Cpus);
-        Assert.Equal<int>([4, 5, 6, 7], t.Node(1).Cpus);
+        Assert.Equal([0, 1], t.Nodes.Select(n => n.Id));
+        Assert.Equal([0, 1, 2, 3], t.Node(0).Cpus);
+        Assert.Equal([4, 5, 6, 7], t.Node(1).Cpus);
         Assert.True(t.Node(0).HasMemory && t.Node(1).HasMemory);
         Assert.Equal(8_000_000, t.Node(0).MemTotalKb);
         Assert.Equal(8_100_000, t.Node(1).MemTotalKb);
@@ -30,12 +30,12 @@ public sealed class SysfsTopologyTests
         Assert.Equal(21, t.Distance(1, 0));
         Assert.Equal(3, t.Node(0).InterleaveWeight);
         Assert.Equal(1, t.Node(1).InterleaveWeight);
-        Assert.Equal<int>([0, 1], t.PossibleNodes);
-        Assert.Equal<int>([0, 1], t.OnlineNodes);
+        Assert.Equal([0, 1], t.PossibleNodes);
+        Assert.Equal([0, 1], t.OnlineNodes);
         Assert.Equal("Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz", t.CpuModel);
         Assert.Equal(8, t.LogicalCpuCount);
-        Assert.Equal<int>([0, 1, 2, 3, 4, 5, 6, 7], t.CpusAllowed);
-        Assert.Equal<int>([0, 1], t.MemsAllowed);
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], t.CpusAllowed);
+        Assert.Equal([0, 1], t.MemsAllowed);
         Assert.Equal(1, t.NodeOfCpu(5));
         Assert.Equal(-1, t.NodeOfCpu(8));
     }
@@ -58,21 +58,21 @@ public sealed class SysfsTopologyTests
 
         MachineTopology t = fx.Read();
 
-        Assert.Equal<int>([0, 1, 2, 3], t.Nodes.Select(n => n.Id));
+        Assert.Equal([0, 1, 2, 3], t.Nodes.Select(n => n.Id));
         Assert.Empty(t.Node(2).Cpus);
         Assert.Empty(t.Node(3).Cpus);
         Assert.All(t.Nodes, n => Assert.True(n.HasMemory));   // from MemTotal > 0
         Assert.Equal(16_000_000, t.Node(3).MemTotalKb);
-        Assert.Equal<int>([10, 16, 22, 28], t.Node(0).Distances);
+        Assert.Equal([10, 16, 22, 28], t.Node(0).Distances);
         Assert.Equal(28, t.Distance(0, 3));
         Assert.Equal(30, t.Distance(3, 0));
         Assert.Equal(16, t.Distance(3, 2));
-        Assert.Equal<int>([1, 1, 4, 1], t.Nodes.Select(n => n.InterleaveWeight));
-        Assert.Equal<int>([0, 1, 2, 3, 4, 5, 6, 7], t.PossibleNodes);
-        Assert.Equal<int>([0, 1, 2, 3], t.OnlineNodes);
+        Assert.Equal([1, 1, 4, 1], t.Nodes.Select(n => n.InterleaveWeight));
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6, 7], t.PossibleNodes);
+        Assert.Equal([0, 1, 2, 3], t.OnlineNodes);
         Assert.Equal("", t.CpuModel);
         Assert.Equal(8, t.LogicalCpuCount);
-        Assert.Equal<int>([0, 1, 2, 3], t.CpusAllowed);
+        Assert.Equal([0, 1, 2, 3], t.CpusAllowed);
         Assert.Equal(-1, t.NodeOfCpu(9));
     }
 
@@ -102,17 +102,17 @@ public sealed class SysfsTopologyTests
 
         NumaNode only = Assert.Single(t.Nodes);
         Assert.Equal(0, only.Id);
-        Assert.Equal<int>([0, 1, 2, 3, 4, 5], only.Cpus);
+        Assert.Equal([0, 1, 2, 3, 4, 5], only.Cpus);
         Assert.True(only.HasMemory);
         Assert.Equal(4_024_532, only.MemTotalKb);
         Assert.Equal(10, t.Distance(0, 0));
         Assert.Equal(1, only.InterleaveWeight);
-        Assert.Equal<int>([0], t.OnlineNodes);
-        Assert.Equal<int>([0], t.PossibleNodes);
+        Assert.Equal([0], t.OnlineNodes);
+        Assert.Equal([0], t.PossibleNodes);
         Assert.Equal(6, t.LogicalCpuCount);
         Assert.Equal("Some CPU", t.CpuModel);
-        Assert.Equal<int>([0, 1, 2, 3, 4, 5], t.CpusAllowed);   // no /proc/self/status: unrestricted
-        Assert.Equal<int>([0], t.MemsAllowed);
+        Assert.Equal([0, 1, 2, 3, 4, 5], t.CpusAllowed);   // no /proc/self/status: unrestricted
+        Assert.Equal([0], t.MemsAllowed);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class SysfsTopologyTests
         MachineTopology t = fx.Read();
 
         Assert.Equal(3, t.LogicalCpuCount);
-        Assert.Equal<int>([0, 1, 2], Assert.Single(t.Nodes).Cpus);
+        Assert.Equal([0, 1, 2], Assert.Single(t.Nodes).Cpus);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class SysfsTopologyTests
 
         Assert.NotEmpty(t.Nodes);
         Assert.True(t.LogicalCpuCount >= 1);
-        Assert.Contains(t.Nodes, n => n.Cpus.Length > 0);
+        Assert.Contains(t.Nodes, n => n.Cpus.Count > 0);
         Assert.Contains(t.Nodes, n => n.HasMemory);
         Assert.NotEmpty(t.CpusAllowed);
         Assert.NotEmpty(t.MemsAllowed);
