@@ -1,1 +1,36 @@
-return 0;
+using System.CommandLine;
+using PolicyStress.Cli.Commands;
+
+namespace PolicyStress.Cli;
+
+/// <summary>The policystress command: one verb per file under Commands/.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("PolicyStress: a concurrent benchmark of Linux shared NUMA memory policy reference counting")
+        {
+            FiguresCommand.Create(),
+            RunCommand.Create(),
+            SuiteCommand.Create(),
+            TopologyCommand.Create(),
+            ConformanceCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Users script against the CLI: one line naming what was wrong, exit code 2.
+            Console.Error.WriteLine($"policystress: {parse.Errors[0].Message}");
+            return 2;
+        }
+        try
+        {
+            return parse.Invoke();
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"policystress: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using PolicyStress.Cli.Figures;
+
+namespace PolicyStress.Cli.Commands;
+
+/// <summary>`policystress figures`: the seed mail's scenario, step by step, per reference-count scheme.</summary>
+internal static class FiguresCommand
+{
+    public static Command Create()
+    {
+        var scheme = new Option<string>("--scheme")
+        {
+            Description = "Reference-count scheme: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)),
+            DefaultValueFactory = _ => "lookup",
+        };
+        var nodes = new Option<int>("--nodes") { Description = "Nodes of the simulated machine (1-64)", DefaultValueFactory = _ => 4 };
+        var cmd = new Command("figures", "Replay the seed mail's scenario (Figures 1-3) and print trees, vmas, refcounts and numa_maps") { scheme, nodes };
+        cmd.SetAction(parse =>
+        {
+            int n = parse.GetValue(nodes);
+            if (n is < 1 or > 64) throw new UsageException($"--nodes: {n} is out of range; accepted: 1-64");
+            return new SeedScenario(Console.Out, SchemeNames.ParseScheme(parse.GetValue(scheme)!), n).Run();
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,56 @@
+using PolicyStress.Engine.SharedPolicies;
+
+namespace PolicyStress.Engine.AddressSpaces;
+
+/// <summary>
+/// What a mapping maps: a shmem inode (SysV segment or MAP_SHARED|MAP_ANONYMOUS object, with its shared
+/// policy tree) or the anonymous pages of one private mapping. Its page array is the page cache / the
+/// anon pages: one int per page, -1 when absent, else the node in the low bits and <see cref="DirtyBit"/>.
+/// Tasks faulting different pages write different elements; the array is allocated once, so the fault
+/// path allocates nothing.
+/// </summary>
+public sealed class MemObject
+{
+    public const int DirtyBit = 1 << 16;
+    public const int NodeMask = 0xFFFF;
+
+    private Mapping[] _mappings = [];
+    private readonly Lock _mappingsLock = new();
+
+    internal readonly int[] Pages;
+
+    public MemObject(ulong pages, bool shmem, bool hugeTlb, long ino, SharedPolicy? policy)
+    {
+        Pages = new int[pages];
+        Array.Fill(Pages, -1);
+        IsShmem = shmem;
+        HugeTlb = hugeTlb;
+        Ino = ino;
+        Policy = policy;
+    }
+
+    public bool IsShmem { get; }
+    public bool HugeTlb { get; }
+    /// <summary>i_ino: biases shmem interleave (since 3.6, 09c231cb8bfd).</summary>
+    public long Ino { get; }
+    /// <summary>The inode's shared policy tree; null for anonymous and hugetlb objects.</summary>
+    public SharedPolicy? Policy { get; }
+    /// <summary>log2 of the page size: 12, or 21 for hugetlb (2 MiB).</summary>
+    public int PageShift => HugeTlb ? 21 : 12;
+    public ulong PageCount => (ulong)Pages.LongLength;
+
+    /// <summary>The mappings of this object (its rmap), copied on write so that readers need no lock.</summary>
+    internal Mapping[] Mappings => Volatile.Read(ref _mappings);
+
+    internal void AddMapping(Mapping m)
+    {
+        lock (_mappingsLock) Volatile.Write(ref _mappings, [.. _mappings, m]);
+    }
+
+    internal void RemoveMapping(Mapping m)
+    {
+        lock (_mappingsLock) Volatile.Write(ref _mappings, Array.FindAll(_mappings, x => x != m));
+    }
+
+    public int PresentPages => Array.FindAll(Pages, p => p >= 0).Length;
+}

@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+using PolicyStress.Engine.Policies;
+
+namespace PolicyStress.Engine.AddressSpaces;
+
+/// <summary>
+/// struct task_struct, the parts memory policy uses: the task policy, the task-level interleave state
+/// (il_prev, il_weight), the cpuset's mems_allowed, the CPU it runs on and its mm. A task is driven by
+/// one thread at a time; its hot counters live in <see cref="Stats"/>, on the task's own cache lines.
+/// </summary>
+public sealed class TaskStruct
+{
+    internal TaskStruct(int pid, Mm mm, int cpu, int localNode, NodeMask memsAllowed)
+    {
+        Pid = pid;
+        Mm = mm;
+        Cpu = cpu;
+        LocalNode = localNode;
+        MemsAllowed = memsAllowed;
+    }
+
+    public int Pid { get; }
+    public Mm Mm { get; }
+    public int Cpu { get; }
+    /// <summary>numa_node_id(): the node of the task's CPU.</summary>
+    public int LocalNode { get; }
+    /// <summary>cpuset_current_mems_allowed.</summary>
+    public NodeMask MemsAllowed { get; internal set; }
+    /// <summary>capable(CAP_SYS_NICE), needed for MPOL_MF_MOVE_ALL. Root by default, as the conformance runs.</summary>
+    public bool CapSysNice { get; set; } = true;
+
+    /// <summary>task->mempolicy: owns one reference; null = fall back to the system default.</summary>
+    public Mempolicy? Policy { get; internal set; }
+    /// <summary>il_prev (modern): the last node task-level interleave used. 2007's il_next is il_prev's successor.</summary>
+    public int IlPrev { get; internal set; } = UserNodeMask.MaxNumNodes - 1;
+    public int IlWeight { get; internal set; }
+    /// <summary>task_lock(): protects <see cref="Policy"/> against readers in other tasks (numa_maps).</summary>
+    internal Lock TaskLock { get; } = new();
+    internal bool Exited;
+
+    internal TaskCounters Stats;
+
+    /// <summary>The task's own counters; read them when the task's thread is quiescent.</summary>
+    public TaskCounters Counters => Stats;
+}
+
+/// <summary>Per-task counters, padded to their own 128-byte lines so that tasks never share one.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 256)]
+public struct TaskCounters
+{
+    /// <summary>Faults that allocated a page (consulted a policy).</summary>
+    [FieldOffset(64)] public long Allocations;
+    /// <summary>Faults that found the page present.</summary>
+    [FieldOffset(72)] public long MinorFaults;
+    /// <summary>Interlocked operations on policy reference counts done by this task's faults.</summary>
+    [FieldOffset(80)] public long RefAtomics;
+    /// <summary>Quiescent-state stamp for grace periods: the epoch this task last passed a quiescent point in.</summary>
+    [FieldOffset(128)] public long QuiescentEpoch;
+}

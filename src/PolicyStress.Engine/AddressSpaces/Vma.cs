@@ -1,0 +1,46 @@
+using PolicyStress.Engine.Policies;
+
+namespace PolicyStress.Engine.AddressSpaces;
+
+/// <summary>
+/// struct vm_area_struct: [Start, End) of one mm, with vm_pgoff and vm_policy. Fields change only under
+/// the mm's mmap lock held for write; faults read them under the read side.
+/// </summary>
+public sealed class Vma
+{
+    internal Vma(ulong start, ulong end, ulong pgoff, VmaKind kind, Mapping mapping)
+    {
+        Start = start;
+        End = end;
+        Pgoff = pgoff;
+        Kind = kind;
+        Mapping = mapping;
+    }
+
+    public ulong Start { get; internal set; }
+    public ulong End { get; internal set; }
+    /// <summary>vm_pgoff, in 4 KiB pages (also for hugetlb, as in the kernel).</summary>
+    public ulong Pgoff { get; internal set; }
+    public VmaKind Kind { get; }
+    public Mapping Mapping { get; }
+    /// <summary>vm_policy: owns one reference; null means "use the task policy".</summary>
+    public Mempolicy? VmPolicy { get; internal set; }
+
+    public ulong Pages => (End - Start) >> 12;
+    /// <summary>vm_ops->get_policy exists: shmem and SysV shm over shmem consult the shared tree.</summary>
+    public bool HasSharedPolicy => Kind is VmaKind.Shmem or VmaKind.SysvShm;
+    /// <summary>vm_ops->get_policy exists at all (shm_vm_ops has it even over hugetlb).</summary>
+    public bool HasGetPolicyOp => Kind is VmaKind.Shmem or VmaKind.SysvShm or VmaKind.SysvHugetlb;
+
+    /// <summary>The object page that backs <paramref name="addr"/>.</summary>
+    public ulong ObjectIndex(ulong addr)
+    {
+        int shift = Mapping.Object.PageShift;
+        return ((Pgoff - Mapping.PgoffBase) >> (shift - 12)) + ((addr - Start) >> shift);
+    }
+
+    /// <summary>The shmem page offset of <paramref name="addr"/> (the index the shared tree is keyed by).</summary>
+    public ulong PageOffset(ulong addr) => Pgoff + ((addr - Start) >> 12);
+
+    public override string ToString() => $"{Start:x}-{End:x} pgoff={Pgoff} {Kind} policy={PolicyText.ToKernelString(VmPolicy)}";
+}

@@ -1,0 +1,146 @@
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Policies;
+using PolicyStress.Engine.Refcounting;
+
+namespace PolicyStress.Engine;
+
+public sealed partial class Kernel
+{
+    /// <summary>
+    /// Test hook: called between a policy lookup and its use, with the policy in hand and no tree lock
+    /// held — the window of the Figure 3 race. Null in benchmarks (one predictable branch).
+    /// </summary>
+    internal Action<TaskStruct, Mempolicy>? PausePoint;
+
+    private bool TakesLookupRefs => Config.Scheme is RefScheme.Lookup or RefScheme.Lookup2007;
+
+    /// <summary>
+    /// A page fault by <paramref name="task"/> at <paramref name="addr"/>: under the mmap lock (read), find
+    /// the vma; if its page is absent, allocate it by policy and account it to the chosen node; map it.
+    /// Returns the node of the page, -EFAULT for an address no vma covers, -EACCES for a write to a
+    /// read-only attach, -ENOMEM when the policy allows no node with free memory. Allocates nothing on
+    /// the managed heap.
+    /// </summary>
+    public int Fault(TaskStruct task, ulong addr, bool write = true)
+    {
+        var mm = task.Mm;
+        int result;
+        mm.MmapLock.EnterReadLock();
+        try
+        {
+            var vma = mm.FindVma(addr);
+            if (vma is null) result = -Errno.EFAULT;
+            else if (write && vma.Mapping.ReadOnly) result = -Errno.EACCES;
+            else result = FaultIn(task, vma, addr, write);
+        }
+        finally
+        {
+            mm.MmapLock.ExitReadLock();
+        }
+        Quiescent(task);
+        return result;
+    }
+
+    private int FaultIn(TaskStruct task, Vma vma, ulong addr, bool write)
+    {
+        var mapping = vma.Mapping;
+        var obj = mapping.Object;
+        ulong idx = vma.ObjectIndex(addr);
+        int cur = Volatile.Read(ref obj.Pages[idx]);
+        if (cur < 0)
+        {
+            int nid = Era2007 ? AllocPage2007(task, vma, addr, idx) : AllocPage(task, vma, addr, idx);
+            if (nid < 0) return nid;
+            int page = nid | (write ? MemObject.DirtyBit : 0);
+            // Install the page unless another task (another mm mapping the same segment) did meanwhile,
+            // as the page cache insert would; the loser frees its page and maps the winner's.
+            cur = Interlocked.CompareExchange(ref obj.Pages[idx], page, -1);
+            if (cur < 0)
+            {
+                task.Stats.Allocations++;
+                mapping.Mapped[idx] = 1;
+                return nid;
+            }
+            Pages.Release(nid);
+        }
+        task.Stats.MinorFaults++;
+        if (write && (cur & MemObject.DirtyBit) == 0) Interlocked.Or(ref obj.Pages[idx], MemObject.DirtyBit);
+        mapping.Mapped[idx] = 1;
+        return cur & MemObject.NodeMask;
+    }
+
+    /// <summary>
+    /// The modern allocation path. shmem (shmem_alloc_folio → shmem_get_pgoff_policy): the inode's tree
+    /// at the page index, else the task policy, interleave index i_ino + index. Others (vma_alloc_folio →
+    /// get_vma_policy): the vma policy, else the task policy, interleave index from vm_pgoff and the offset.
+    /// Then alloc_pages_mpol() and mpol_cond_put().
+    /// </summary>
+    private int AllocPage(TaskStruct task, Vma vma, ulong addr, ulong idx)
+    {
+        var obj = vma.Mapping.Object;
+        Mempolicy? pol = null;
+        int gen = 0;
+        ulong ilx;
+        bool referenced = false;
+        if (vma.HasSharedPolicy)
+        {
+            referenced = TakesLookupRefs;
+            pol = obj.Policy!.Lookup(idx, task.Cpu, referenced, out gen);
+            if (pol is not null && referenced) task.Stats.RefAtomics++;
+            ilx = (ulong)obj.Ino + idx;
+        }
+        else
+        {
+            pol = vma.VmPolicy;
+            int order = obj.PageShift - 12;
+            ilx = (vma.Pgoff >> order) + ((addr - vma.Start) >> obj.PageShift);
+        }
+        if (pol is null)
+        {
+            pol = TaskPolicy(task);
+            referenced = false;
+        }
+        if (gen == 0) gen = Volatile.Read(ref pol.Generation);
+        PausePoint?.Invoke(task, pol);
+
+        int nid = NodeSelector.Allocate(pol, ilx, task, Pages, era2007: false);
+        Policies.CheckUse(pol, gen);
+        if (referenced && pol.IsShared)
+        {
+            Policies.Put(pol);   // mpol_cond_put()
+            task.Stats.RefAtomics++;
+        }
+        return nid;
+    }
+
+    /// <summary>
+    /// A vma-less allocation (alloc_pages() for the task itself: slab, page tables, kernel buffers): the
+    /// task policy with no interleave index, so interleave is the task's round robin (il_prev).
+    /// </summary>
+    public int AllocTaskPage(TaskStruct task)
+    {
+        var pol = TaskPolicy(task);
+        int nid = NodeSelector.Allocate(pol, NodeSelector.NoInterleaveIndex, task, Pages, Era2007);
+        if (nid >= 0) Pages.Release(nid);   // only the placement is of interest; the page is freed at once
+        Quiescent(task);
+        return nid;
+    }
+
+    /// <summary>
+    /// __get_vma_policy(): the policy the vma itself provides at <paramref name="addr"/> (shared tree for
+    /// shmem, vma policy otherwise), no task fallback. A shared-tree result carries a reference when the
+    /// scheme takes lookup references; the caller then drops it with <see cref="PolicyCache.CondPut"/>.
+    /// </summary>
+    internal Mempolicy? VmaPolicyAt(TaskStruct task, Vma vma, ulong addr, out ulong ilx, out int gen)
+    {
+        gen = 0;
+        var obj = vma.Mapping.Object;
+        if (vma.HasSharedPolicy)
+        {
+            ilx = (ulong)obj.Ino;
+            return obj.Policy!.Lookup(vma.PageOffset(addr), task.Cpu, TakesLookupRefs, out gen);
+        }
+        ilx = 0;
+        return vma.VmPolicy;
+    }
+}

@@ -1,0 +1,147 @@
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Policies;
+
+namespace PolicyStress.Engine;
+
+public sealed partial class Kernel
+{
+    private const ulong PageSize = 4096;
+
+    /// <summary>
+    /// mbind(2), as do_mbind() orders its checks: flag bits (EINVAL), MOVE_ALL without CAP_SYS_NICE (EPERM),
+    /// unaligned start (EINVAL), wrapping range (EINVAL), empty range (0), mode and mask (EINVAL), then under
+    /// the mmap lock (write): holes (EFAULT unless MPOL_DEFAULT; a range with no vma at all is EFAULT
+    /// always), vma split/merge and policy replacement, and last the STRICT page check (EIO — after the
+    /// policy has been applied, as the kernel does).
+    /// </summary>
+    public int Mbind(TaskStruct task, ulong start, ulong len, int mode, ulong[]? nmask, ulong maxnode, uint flags)
+    {
+        int err = SanitizeModeFlags(mode, out var m, out var mflags);
+        if (err != 0) return err;
+        err = UserNodeMask.TryParse(nmask, maxnode, out var nodes);
+        if (err != 0) return err;
+
+        if ((flags & ~MpolFlags.MfValid) != 0) return -Errno.EINVAL;
+        if ((flags & MpolFlags.MfMoveAll) != 0 && !task.CapSysNice) return -Errno.EPERM;
+        if ((start & (PageSize - 1)) != 0) return -Errno.EINVAL;
+        if (m == MempolicyMode.Default) flags &= ~MpolFlags.MfStrict;
+        len = unchecked(len + PageSize - 1) & ~(PageSize - 1);   // PAGE_ALIGN: a huge len wraps to 0, a no-op
+        ulong end = start + len;
+        if (end < start) return -Errno.EINVAL;
+        if (end == start) return 0;
+
+        err = NewPolicy(task, m, mflags, nodes, out var newPol);
+        if (err != 0) return err;
+        bool discontigOk = newPol is null;
+
+        var mm = task.Mm;
+        mm.MmapLock.EnterWriteLock();
+        try
+        {
+            err = CheckRange(mm, start, end, discontigOk);
+            if (err != 0) return err;
+            var queued = QueuePages(mm, start, end, nodes.Low, flags, out long failed);
+            int i = mm.IndexAfter(start);
+            Vma? prev = i > 0 ? mm.Vmas[i - 1] : null;
+            ulong cursor = start;
+            while (cursor < end)
+            {
+                i = mm.IndexAfter(cursor);
+                if (i >= mm.Vmas.Count || mm.Vmas[i].Start >= end) break;
+                var vma = mm.Vmas[i];
+                err = MbindRange(mm, vma, ref prev, start, end, newPol);
+                if (err != 0) break;
+                cursor = prev!.End;
+            }
+            if (err == 0) MigratePages(task, mm, queued);
+            if (err == 0 && failed > 0 && (flags & MpolFlags.MfStrict) != 0) err = -Errno.EIO;
+            return err;
+        }
+        finally
+        {
+            mm.MmapLock.ExitWriteLock();
+            Policies.Put(newPol);   // the creator's reference
+            Quiescent(task);
+        }
+    }
+
+    /// <summary>queue_pages_test_walk()'s hole checks: head, middle and tail holes, and no vma at all.</summary>
+    private static int CheckRange(Mm mm, ulong start, ulong end, bool discontigOk)
+    {
+        int i = mm.IndexAfter(start);
+        if (i >= mm.Vmas.Count || mm.Vmas[i].Start >= end) return -Errno.EFAULT;   // whole range in a hole
+        if (discontigOk) return 0;
+        if (mm.Vmas[i].Start > start) return -Errno.EFAULT;
+        for (; i < mm.Vmas.Count && mm.Vmas[i].End < end; i++)
+            if (i + 1 >= mm.Vmas.Count || mm.Vmas[i + 1].Start != mm.Vmas[i].End) return -Errno.EFAULT;
+        return 0;
+    }
+
+    /// <summary>
+    /// mbind_range(): apply <paramref name="pol"/> to the part of <paramref name="vma"/> inside [start, end),
+    /// skipping a vma whose policy is already equal (mpol_equal — which leaves a shared tree untouched),
+    /// merging with a neighbour or splitting at the range edges, then vma_replace_policy().
+    /// </summary>
+    private int MbindRange(Mm mm, Vma vma, ref Vma? prev, ulong start, ulong end, Mempolicy? pol)
+    {
+        ulong vmend = Math.Min(end, vma.End);
+        ulong vmstart;
+        if (start > vma.Start)
+        {
+            prev = vma;
+            vmstart = start;
+        }
+        else
+        {
+            vmstart = vma.Start;
+        }
+        if (!Era2007 && MpolEqual(vma.VmPolicy, pol))   // 2.6.23 had neither this shortcut nor merging
+        {
+            prev = vma;
+            return 0;
+        }
+        vma = VmaModifyPolicy(mm, prev, vma, vmstart, vmend, pol);
+        prev = vma;
+        return VmaReplacePolicy(vma, pol);
+    }
+
+    /// <summary>
+    /// vma_replace_policy(): the vma gets its own copy (mpol_dup; in 2007 a reference on the same object,
+    /// policy_vma()); a shmem vma first installs it in the shared tree over its whole [vm_pgoff, +pages).
+    /// </summary>
+    private int VmaReplacePolicy(Vma vma, Mempolicy? pol)
+    {
+        Mempolicy? np;
+        if (Era2007)
+        {
+            np = pol;
+            Policies.Get(np);
+        }
+        else
+        {
+            np = Policies.Dup(pol);
+        }
+        if (vma.HasSharedPolicy)
+        {
+            int err = vma.Mapping.Object.Policy!.SetPolicy(vma.Pgoff, vma.Pgoff + vma.Pages, np);
+            if (err != 0)
+            {
+                Policies.Put(np);
+                return err;
+            }
+        }
+        var old = vma.VmPolicy;
+        vma.VmPolicy = np;
+        Policies.Put(old);
+        return 0;
+    }
+
+    /// <summary>mpol_equal(): same mode, flags, home node, and nodes (user nodes for static/relative).</summary>
+    internal static bool MpolEqual(Mempolicy? a, Mempolicy? b)
+    {
+        if (a is null || b is null) return a == b;
+        if (a.Mode != b.Mode || a.Flags != b.Flags || a.HomeNode != b.HomeNode) return false;
+        if (a.StoresUserNodemask && !Equals(a.UserNodemask, b.UserNodemask)) return false;
+        return a.Mode == MempolicyMode.Local || a.Nodes == b.Nodes;
+    }
+}

@@ -1,0 +1,228 @@
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Policies;
+
+namespace PolicyStress.Engine;
+
+public sealed partial class Kernel
+{
+    /// <summary>
+    /// sanitize_mpol_flags(): split the mode argument into mode and mode flags; EINVAL for a mode past
+    /// MPOL_MAX (past MPOL_INTERLEAVE in 2007), static together with relative, or numa-balancing with a
+    /// mode other than bind and preferred-many.
+    /// </summary>
+    internal int SanitizeModeFlags(int modeArg, out MempolicyMode mode, out ushort flags)
+    {
+        flags = (ushort)(modeArg & MpolFlags.ModeFlags);
+        int m = modeArg & ~MpolFlags.ModeFlags;
+        mode = (MempolicyMode)(m & 0xFFFF);
+        int max = Era2007 ? (int)MempolicyMode.Interleave + 1 : MpolFlags.MaxMode;
+        if ((uint)m >= (uint)max) return -Errno.EINVAL;
+        if (Era2007 && flags != 0) return -Errno.EINVAL;   // 2.6.23 had no mode flags: the mode was out of range
+        if ((flags & MpolFlags.StaticNodes) != 0 && (flags & MpolFlags.RelativeNodes) != 0) return -Errno.EINVAL;
+        if ((flags & MpolFlags.NumaBalancing) != 0)
+        {
+            if (mode is not (MempolicyMode.Bind or MempolicyMode.PreferredMany)) return -Errno.EINVAL;
+            flags |= MpolFlags.Mof | MpolFlags.Moron;
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// mpol_new() + mpol_set_nodemask(): validate the mask against the mode, create the policy (refcnt 1)
+    /// and contextualise its nodes in the task's cpuset. A null result with 0 means MPOL_DEFAULT.
+    /// </summary>
+    internal int NewPolicy(TaskStruct task, MempolicyMode mode, ushort flags, UserNodeMask nodes, out Mempolicy? pol)
+    {
+        pol = null;
+        if (mode == MempolicyMode.Default)
+            return nodes.IsEmpty ? 0 : -Errno.EINVAL;
+        if (mode == MempolicyMode.Preferred && nodes.IsEmpty)
+        {
+            if ((flags & (MpolFlags.StaticNodes | MpolFlags.RelativeNodes)) != 0) return -Errno.EINVAL;
+            if (!Era2007) mode = MempolicyMode.Local;   // 2007: preferred with no node meant local, same mode
+        }
+        else if (mode == MempolicyMode.Local)
+        {
+            if (!nodes.IsEmpty || (flags & (MpolFlags.StaticNodes | MpolFlags.RelativeNodes)) != 0) return -Errno.EINVAL;
+        }
+        else if (nodes.IsEmpty)
+        {
+            return -Errno.EINVAL;
+        }
+
+        var p = Policies.Alloc(mode, flags);
+        int err = SetNodemask(task, p, nodes);
+        if (err != 0)
+        {
+            Policies.Put(p);
+            return err;
+        }
+        pol = p;
+        return 0;
+    }
+
+    /// <summary>
+    /// mpol_set_nodemask(): intersect with mems_allowed ∩ N_MEMORY (or fold and map onto it for relative
+    /// nodes), remember the user's mask or the cpuset it was computed in, and apply the mode's create():
+    /// an empty result is EINVAL; preferred keeps only its first node.
+    /// </summary>
+    private int SetNodemask(TaskStruct task, Mempolicy pol, UserNodeMask nodes)
+    {
+        if (pol.Mode == MempolicyMode.Local) return 0;
+        if (Era2007 && pol.Mode == MempolicyMode.Preferred && nodes.IsEmpty) return 0;   // local allocation
+        var allowed = task.MemsAllowed.And(Topology.MemoryNodes);
+        NodeMask effective = (pol.Flags & MpolFlags.RelativeNodes) != 0
+            ? nodes.Fold(allowed.Weight).Onto(allowed)
+            : nodes.Low.And(allowed);
+        if (pol.StoresUserNodemask) pol.UserNodemask = nodes;
+        else pol.CpusetMemsAllowed = task.MemsAllowed;
+        if (effective.IsEmpty) return -Errno.EINVAL;
+        pol.Nodes = pol.Mode == MempolicyMode.Preferred ? NodeMask.Of(effective.First) : effective;
+        return 0;
+    }
+
+    /// <summary>
+    /// set_mempolicy(2). The new policy replaces the task's under task_lock (modern) — or, in 2007, under
+    /// the mmap lock held for write (Lee's fix for bug 1), or under no lock at all with bug 1 switched on.
+    /// Task-level interleave restarts (il_prev = MAX_NUMNODES − 1, il_weight = 0).
+    /// </summary>
+    public int SetMempolicy(TaskStruct task, int mode, ulong[]? nmask, ulong maxnode)
+    {
+        int err = SanitizeModeFlags(mode, out var m, out var flags);
+        if (err != 0) return err;
+        err = UserNodeMask.TryParse(nmask, maxnode, out var nodes);
+        if (err != 0) return err;
+        err = NewPolicy(task, m, flags, nodes, out var pol);
+        if (err != 0) return err;
+
+        Mempolicy? old;
+        if (Era2007 && (Config.Bugs & Refcounting.Bugs2007.SetMempolicyUnlocked) != 0)
+        {
+            old = task.Policy;   // bug 1: another task's numa_maps may be taking a reference on old right now
+            task.Policy = pol;
+            task.IlPrev = pol is null ? task.IlPrev : pol.Nodes.First - 1;
+        }
+        else if (Era2007)
+        {
+            task.Mm.MmapLock.EnterWriteLock();
+            try
+            {
+                old = task.Policy;
+                task.Policy = pol;
+                task.IlPrev = pol is null ? task.IlPrev : pol.Nodes.First - 1;   // il_next = first_node(nodes)
+            }
+            finally { task.Mm.MmapLock.ExitWriteLock(); }
+        }
+        else
+        {
+            lock (task.TaskLock)
+            {
+                old = task.Policy;
+                task.Policy = pol;
+                task.IlPrev = UserNodeMask.MaxNumNodes - 1;
+                task.IlWeight = 0;
+            }
+        }
+        Policies.Put(old);
+        Quiescent(task);
+        return 0;
+    }
+
+    /// <summary>
+    /// get_mempolicy(2): the task policy, or with MPOL_F_ADDR the policy of the vma (or shared tree) at
+    /// <paramref name="addr"/> without task fallback; MPOL_F_NODE returns a node instead of a mode (the node
+    /// of the page at addr, faulting it in, or the next task-interleave node); MPOL_F_MEMS_ALLOWED returns
+    /// the cpuset's nodes. <paramref name="nmask"/> gets the user's mask for static/relative policies.
+    /// </summary>
+    public int GetMempolicy(TaskStruct task, out int mode, ulong[]? nmask, ulong maxnode, ulong addr, uint flags)
+    {
+        mode = 0;
+        if (nmask is not null && maxnode < (ulong)Topology.NodeCount) return -Errno.EINVAL;   // < nr_node_ids
+        if ((flags & ~(MpolFlags.FNode | MpolFlags.FAddr | MpolFlags.FMemsAllowed)) != 0) return -Errno.EINVAL;
+
+        UserNodeMask result;
+        if ((flags & MpolFlags.FMemsAllowed) != 0)
+        {
+            if ((flags & (MpolFlags.FNode | MpolFlags.FAddr)) != 0) return -Errno.EINVAL;
+            result = UserNodeMask.FromNodeMask(task.MemsAllowed);
+            return CopyNodes(nmask, maxnode, result);
+        }
+
+        Mempolicy? pol = task.Policy;
+        Mempolicy? pinned = null;   // the reference do_get_mempolicy must drop: shared lookup or explicit get
+        if ((flags & MpolFlags.FAddr) != 0)
+        {
+            task.Mm.MmapLock.EnterReadLock();
+            try
+            {
+                var vma = task.Mm.FindVma(addr);
+                if (vma is null) return -Errno.EFAULT;
+                pol = VmaPolicyAt(task, vma, addr, out _, out _);
+                if (pol is not null && pol.IsShared && TakesLookupRefs) pinned = pol;
+                if ((flags & MpolFlags.FNode) != 0 && pinned is null && pol is not null && !pol.IsStatic)
+                {
+                    Policies.Get(pol);   // "Take a refcount on the mpol, because we are about to drop the mmap_lock"
+                    pinned = pol;
+                }
+            }
+            finally { task.Mm.MmapLock.ExitReadLock(); }
+        }
+        else if (addr != 0)
+        {
+            return -Errno.EINVAL;
+        }
+        pol ??= DefaultPolicy;
+
+        try
+        {
+            if ((flags & MpolFlags.FNode) != 0)
+            {
+                if ((flags & MpolFlags.FAddr) != 0)
+                {
+                    int nid = Fault(task, addr, write: false);   // lookup_node(): get_user_pages of one page
+                    if (nid < 0) return nid;
+                    mode = nid;
+                }
+                else if (pol == task.Policy && pol.Mode == MempolicyMode.Interleave)
+                {
+                    mode = pol.Nodes.NextIn(task.IlPrev);
+                }
+                else if (pol == task.Policy && pol.Mode == MempolicyMode.WeightedInterleave)
+                {
+                    mode = task.IlWeight != 0 ? task.IlPrev : pol.Nodes.NextIn(task.IlPrev);
+                }
+                else
+                {
+                    return -Errno.EINVAL;
+                }
+            }
+            else
+            {
+                mode = pol == DefaultPolicy ? 0 : (int)pol.Mode;
+                mode |= pol.Flags & MpolFlags.ModeFlags;   // internal flags never reach user space
+            }
+
+            if (nmask is null) return 0;
+            if (pol.StoresUserNodemask) result = pol.UserNodemask!;
+            else result = UserNodeMask.FromNodeMask(pol == DefaultPolicy || pol.Mode is MempolicyMode.Local or MempolicyMode.Default
+                ? NodeMask.Empty : pol.Nodes);
+            return CopyNodes(nmask, maxnode, result);
+        }
+        finally
+        {
+            if (pinned is not null) Policies.Put(pinned);
+            Quiescent(task);
+        }
+    }
+
+    /// <summary>copy_nodes_to_user(): EINVAL past a page of bits, EFAULT if the array is too short.</summary>
+    private static int CopyNodes(ulong[]? nmask, ulong maxnode, UserNodeMask nodes)
+    {
+        if (nmask is null) return 0;
+        ulong bytes = (maxnode - 1 + 63) / 64 * 8;
+        if (bytes > 4096) return -Errno.EINVAL;
+        if ((ulong)nmask.Length * 8 < bytes) return -Errno.EFAULT;
+        nodes.CopyTo(nmask, maxnode);
+        return 0;
+    }
+}

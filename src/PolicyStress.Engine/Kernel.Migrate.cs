@@ -1,0 +1,72 @@
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Policies;
+
+namespace PolicyStress.Engine;
+
+/// <summary>
+/// The page side of mbind(): queue_pages_range() and migrate_pages(), modelled as placement only. A page
+/// mapped by this mm in the range whose node is outside the user's mask is queued for migration with
+/// MPOL_MF_MOVE (if no other mapping maps it) or MPOL_MF_MOVE_ALL, and counts as a failure otherwise;
+/// with MPOL_MF_STRICT a failure makes mbind return EIO.
+/// </summary>
+public sealed partial class Kernel
+{
+    private List<(Vma Vma, ulong Addr)> QueuePages(Mm mm, ulong start, ulong end, NodeMask nodes, uint flags, out long failed)
+    {
+        failed = 0;
+        var queued = new List<(Vma, ulong)>();
+        bool move = (flags & (MpolFlags.MfMove | MpolFlags.MfMoveAll)) != 0;
+        if (!move && (flags & MpolFlags.MfStrict) == 0) return queued;
+        for (int i = mm.IndexAfter(start); i < mm.Vmas.Count && mm.Vmas[i].Start < end; i++)
+        {
+            var v = mm.Vmas[i];
+            var obj = v.Mapping.Object;
+            ulong step = 1UL << obj.PageShift;
+            for (ulong a = Math.Max(start, v.Start); a < Math.Min(end, v.End); a += step)
+            {
+                ulong idx = v.ObjectIndex(a);
+                int page = Volatile.Read(ref obj.Pages[idx]);
+                if (v.Mapping.Mapped[idx] == 0 || page < 0 || nodes.Contains(page & MemObject.NodeMask)) continue;
+                if (!move)
+                {
+                    failed++;   // strictly unmovable: stop scanning, one failure is enough for EIO
+                    return queued;
+                }
+                if ((flags & MpolFlags.MfMoveAll) != 0 || MapCount(obj, idx) <= 1) queued.Add((v, a));
+            }
+        }
+        return queued;
+    }
+
+    /// <summary>How many mappings of the object map page <paramref name="idx"/> (the page's mapcount).</summary>
+    private static int MapCount(MemObject obj, ulong idx)
+    {
+        int n = 0;
+        foreach (var m in obj.Mappings) n += m.Mapped[idx];
+        return n;
+    }
+
+    /// <summary>migrate_pages() with alloc_migration_target_by_mpol(): each page moves to the node the
+    /// range's new policy picks for it.</summary>
+    private void MigratePages(TaskStruct task, Mm mm, List<(Vma Vma, ulong Addr)> queued)
+    {
+        foreach (var (v0, addr) in queued)
+        {
+            var v = mm.FindVma(addr) ?? v0;
+            var obj = v.Mapping.Object;
+            ulong idx = v.ObjectIndex(addr);
+            int old = Volatile.Read(ref obj.Pages[idx]);
+            if (old < 0) continue;
+            var pol = VmaPolicyAt(task, v, addr, out ulong bias, out _);
+            bool referenced = pol is not null && pol.IsShared && TakesLookupRefs;
+            var use = pol ?? TaskPolicy(task);
+            int order = obj.PageShift - 12;
+            ulong ilx = v.HasSharedPolicy ? bias + idx : (v.Pgoff >> order) + ((addr - v.Start) >> obj.PageShift);
+            int nid = NodeSelector.Allocate(use, ilx, task, Pages, Era2007);
+            if (referenced) Policies.Put(pol);
+            if (nid < 0) continue;
+            Volatile.Write(ref obj.Pages[idx], nid | (old & MemObject.DirtyBit));
+            Pages.Release(old & MemObject.NodeMask);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Policies;
+
+namespace PolicyStress.Engine;
+
+/// <summary>Splitting, merging and removing vmas (mm/vma.c), reduced to what policies need.</summary>
+public sealed partial class Kernel
+{
+    /// <summary>
+    /// vma_modify_policy(): make [vmstart, vmend) of <paramref name="vma"/> a vma of its own that can take
+    /// <paramref name="pol"/> — by merging it into <paramref name="prev"/> or the next vma when they are
+    /// adjacent parts of the same mapping with contiguous offsets and an equal policy, or else by
+    /// splitting at the edges. Returns the vma that now covers the range (the merged one, if any).
+    /// </summary>
+    private Vma VmaModifyPolicy(Mm mm, Vma? prev, Vma vma, ulong vmstart, ulong vmend, Mempolicy? pol)
+    {
+        if (!Era2007)
+        {
+            bool left = vmstart == vma.Start, right = vmend == vma.End;
+            int i = mm.Vmas.IndexOf(vma);
+            Vma? next = i + 1 < mm.Vmas.Count ? mm.Vmas[i + 1] : null;
+            bool mergePrev = left && prev is not null && prev != vma && CanMerge(prev, vma.Start, vma) && MpolEqual(prev.VmPolicy, pol);
+            bool mergeNext = right && next is not null && CanMerge(vma, next.Start, next) && MpolEqual(next.VmPolicy, pol);
+            if (mergePrev && mergeNext)
+            {
+                prev!.End = next!.End;
+                RemoveVma(mm, vma, unmapPages: false);
+                RemoveVma(mm, next, unmapPages: false);
+                return prev;
+            }
+            if (mergePrev)
+            {
+                prev!.End = vmend;
+                if (right) RemoveVma(mm, vma, unmapPages: false);
+                else ShrinkFront(vma, vmend);
+                return prev;
+            }
+            if (mergeNext)
+            {
+                next!.Pgoff -= (next.Start - vmstart) >> 12;
+                next.Start = vmstart;
+                if (left) RemoveVma(mm, vma, unmapPages: false);
+                else vma.End = vmstart;
+                return next;
+            }
+        }
+        if (vmstart > vma.Start) vma = SplitVma(mm, vma, vmstart);   // vma is now the upper part
+        if (vmend < vma.End) SplitVma(mm, vma, vmend);
+        return vma;
+    }
+
+    /// <summary>is_mergeable_vma() + contiguous pgoff: the same mapping (file/anon object), no gap.</summary>
+    private static bool CanMerge(Vma lower, ulong boundary, Vma upper) =>
+        lower.Mapping == upper.Mapping && lower.End == boundary && upper.Start == boundary &&
+        lower.Pgoff + lower.Pages == upper.Pgoff;
+
+    /// <summary>
+    /// split_vma(): cut at <paramref name="at"/>; the new upper part gets its own copy of the policy
+    /// (vma_dup_policy → mpol_dup, in 2.6.23 mpol_copy) and counts as one more vma of the mapping.
+    /// </summary>
+    private Vma SplitVma(Mm mm, Vma vma, ulong at)
+    {
+        var upper = new Vma(at, vma.End, vma.Pgoff + ((at - vma.Start) >> 12), vma.Kind, vma.Mapping)
+        {
+            VmPolicy = Policies.Dup(vma.VmPolicy),
+        };
+        vma.End = at;
+        mm.Insert(upper);
+        OpenVma(upper);
+        return upper;
+    }
+
+    private static void ShrinkFront(Vma vma, ulong newStart)
+    {
+        vma.Pgoff += (newStart - vma.Start) >> 12;
+        vma.Start = newStart;
+    }
+
+    /// <summary>vm_ops->open: another vma of the mapping (shm_open bumps shm_nattch).</summary>
+    private static void OpenVma(Vma v)
+    {
+        v.Mapping.VmaCount++;
+        if (v.Mapping.Segment is { } seg) Interlocked.Increment(ref seg.NattchCount);
+    }
+
+    /// <summary>
+    /// remove_vma(): drop its policy, unmap its pages from this mapping (not when it was merged into a
+    /// neighbour that now maps them), and close it (shm_close; the last vma of a mapping detaches it from
+    /// the object; the last of an IPC_RMID'd segment destroys it). Caller holds the mmap lock for write.
+    /// </summary>
+    private void RemoveVma(Mm mm, Vma vma, bool unmapPages = true)
+    {
+        mm.Vmas.Remove(vma);
+        Policies.Put(vma.VmPolicy);
+        vma.VmPolicy = null;
+        var mapping = vma.Mapping;
+        var obj = mapping.Object;
+        if (unmapPages)
+        {
+            ulong first = vma.ObjectIndex(vma.Start), count = (vma.End - vma.Start) >> obj.PageShift;
+            bool anonPrivate = !obj.IsShmem && !obj.HugeTlb;
+            for (ulong i = first; i < first + count; i++)
+            {
+                mapping.Mapped[i] = 0;
+                if (anonPrivate) FreePage(obj, i);   // private pages die with their only mapping
+            }
+        }
+        if (--mapping.VmaCount == 0)
+        {
+            obj.RemoveMapping(mapping);
+            obj.Policy?.Detach(mapping);
+            if (mapping.Segment is null && obj.IsShmem && obj.Mappings.Length == 0) DestroySharedAnon(obj);
+        }
+        if (mapping.Segment is { } seg && Interlocked.Decrement(ref seg.NattchCount) == 0 && seg.Destroyed) DestroySegment(seg);
+    }
+
+    /// <summary>Take page <paramref name="idx"/> out of the object and give its memory back.</summary>
+    private void FreePage(MemObject obj, ulong idx)
+    {
+        int old = Interlocked.Exchange(ref obj.Pages[idx], -1);
+        if (old >= 0) Pages.Release(old & MemObject.NodeMask);
+    }
+
+    /// <summary>
+    /// do_vmi_munmap() over [start, end): split the vmas at the edges, then remove every vma inside.
+    /// Caller holds the mmap lock for write.
+    /// </summary>
+    internal void UnmapRange(Mm mm, ulong start, ulong end)
+    {
+        int i = mm.IndexAfter(start);
+        while (i < mm.Vmas.Count && mm.Vmas[i].Start < end)
+        {
+            var v = mm.Vmas[i];
+            if (v.Start < start)
+            {
+                SplitVma(mm, v, start);
+                i++;
+                continue;
+            }
+            if (v.End > end) SplitVma(mm, v, end);
+            RemoveVma(mm, v);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using PolicyStress.Engine.Refcounting;
+
+namespace PolicyStress.Engine;
+
+/// <summary>The run-time choices of one simulated kernel; fixed for its life.</summary>
+public sealed record KernelConfig
+{
+    public RefScheme Scheme { get; init; } = RefScheme.Lookup;
+    public SpLockKind SpLock { get; init; } = SpLockKind.RwLock;
+    /// <summary>Which 2007 bugs are live; meaningful with <see cref="RefScheme.Lookup2007"/> only.</summary>
+    public Bugs2007 Bugs { get; init; } = Bugs2007.None;
+    /// <summary>Huge pages the model may hand to SHM_HUGETLB segments (vm.nr_hugepages).</summary>
+    public long HugePages { get; init; } = 1 << 20;
+    /// <summary>SHMMAX, SHMMNI defaults of current kernels.</summary>
+    public ulong ShmMax { get; init; } = ulong.MaxValue - (1UL << 24);
+    public int ShmMni { get; init; } = 4096;
+
+    /// <summary>The 2007 kernel: modes 0–3, shared policy objects, no inode bias, bind in node order.</summary>
+    public bool Era2007 => Scheme == RefScheme.Lookup2007;
+
+    /// <summary>Refcount schemes that claim to be safe (a finding under them is a failure).</summary>
+    public bool ClaimsSafety => Scheme is RefScheme.Lookup or RefScheme.VmaHeldGraveyard or RefScheme.VmaHeldEpoch
+        || (Scheme == RefScheme.Lookup2007 && Bugs == Bugs2007.None);
+
+    public static KernelConfig Default { get; } = new();
+}

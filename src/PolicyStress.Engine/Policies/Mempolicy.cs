@@ -1,0 +1,58 @@
+namespace PolicyStress.Engine.Policies;
+
+/// <summary>
+/// struct mempolicy. One object per policy; the fields other than <see cref="Refcnt"/> are written only
+/// while the object is private to its creator (mpol_new, mpol_dup) or under the lock that protects the
+/// pointer to it, and are read by every task that allocates through it.
+/// </summary>
+/// <remarks>
+/// Refcount rules (Documentation/admin-guide/mm/numa_memory_policy.rst, "MEMORY POLICY REFERENCE
+/// COUNTING"): creation gives the creator one reference; each pointer stored in a structure (task,
+/// vma, shared-tree node) owns one; a shared-tree lookup takes one for the caller, who drops it with a
+/// conditional put (only objects marked <see cref="MpolFlags.Shared"/>). The count, like the kernel's
+/// atomic_t, shares its cache line with the mode and nodes that every allocating task reads: that is
+/// the line the 2007 debate is about, and the model keeps it that way on purpose.
+/// </remarks>
+public sealed class Mempolicy
+{
+    /// <summary>atomic_t refcnt; changed only with Interlocked (see <see cref="Refcounting.Mpol"/>).</summary>
+    internal int Refcnt;
+
+    /// <summary>Auditor stamp: incremented when the object is freed and again when it is reused.</summary>
+    internal int Generation;
+
+    /// <summary>Auditor poison: set when the count reaches zero, cleared when the pool reuses the object.</summary>
+    internal bool Freed;
+
+    public MempolicyMode Mode { get; internal set; }
+    /// <summary>Mode flags (static/relative/balancing) and internal flags (shared, MOF, MORON).</summary>
+    public ushort Flags { get; internal set; }
+    public NodeMask Nodes { get; internal set; }
+    /// <summary>home_node for bind and preferred-many, -1 (NUMA_NO_NODE) otherwise.</summary>
+    public int HomeNode { get; internal set; } = -1;
+    /// <summary>w.cpuset_mems_allowed: the task's mems_allowed when the nodes were contextualised.</summary>
+    public NodeMask CpusetMemsAllowed { get; internal set; }
+    /// <summary>w.user_nodemask: kept for static and relative policies only.</summary>
+    public UserNodeMask? UserNodemask { get; internal set; }
+    /// <summary>default_policy and preferred_node_policy[]: never freed; a put on them is a bug.</summary>
+    public bool IsStatic { get; internal init; }
+    /// <summary>A diagnostic serial number, stable for the object's current life, for figures and logs.</summary>
+    public int Id { get; internal set; }
+
+    public int RefCount => Volatile.Read(ref Refcnt);
+    public bool IsShared => (Flags & MpolFlags.Shared) != 0;
+    /// <summary>mpol_store_user_nodemask() as in the newest tree (MPOL_USER_NODEMASK_FLAGS).</summary>
+    public bool StoresUserNodemask => (Flags & (MpolFlags.StaticNodes | MpolFlags.RelativeNodes)) != 0;
+
+    internal void CopyFrom(Mempolicy src)
+    {
+        Mode = src.Mode;
+        Flags = src.Flags;
+        Nodes = src.Nodes;
+        HomeNode = src.HomeNode;
+        CpusetMemsAllowed = src.CpusetMemsAllowed;
+        UserNodemask = src.UserNodemask;
+    }
+
+    public override string ToString() => PolicyText.ToKernelString(this);
+}

@@ -1,0 +1,54 @@
+namespace PolicyStress.Engine.Refcounting;
+
+/// <summary>
+/// How shared (tree) policies are kept alive while a task allocates with them. Chosen once per kernel.
+/// </summary>
+public enum RefScheme
+{
+    /// <summary>Mainline since 2.6.26 (52cd3b074050): a tree lookup takes a reference under the tree lock;
+    /// the allocation drops it with mpol_cond_put. Task and vma policies are used unreferenced.</summary>
+    Lookup,
+    /// <summary>2.6.23 (480eccf9ae10) rules, with the four bugs of the 30 Oct 2007 mail as switches.</summary>
+    Lookup2007,
+    /// <summary>"Figure 3": each attached vma holds a reference on every tree policy; faults take none.
+    /// Withdrawn by Lee on 6 Nov 2007 because a replace can free a policy a fault is still using.</summary>
+    VmaHeld,
+    /// <summary>Figure 3 plus Lee's per-segment list: a removed policy waits until every vma that was
+    /// attached when it was removed has detached.</summary>
+    VmaHeldGraveyard,
+    /// <summary>Figure 3 plus an RCU-style grace period: a removed policy is freed once every task has
+    /// passed a quiescent point.</summary>
+    VmaHeldEpoch,
+    /// <summary>No reference counting and nothing freed during the run: the unsafe ceiling.</summary>
+    None,
+}
+
+/// <summary>The lock that protects a shared policy tree (struct shared_policy.lock).</summary>
+public enum SpLockKind
+{
+    /// <summary>spinlock_t, as in 2.6.23 and 3.8–4.7.</summary>
+    Spin,
+    /// <summary>rwlock_t since 4.8 (4a8c7bb59ac8), modelled with ReaderWriterLockSlim.</summary>
+    RwLock,
+    /// <summary>Readers take only their CPU's shard; writers take every shard.</summary>
+    Sharded,
+    /// <summary>Readers take no lock: they read an immutable copy of the ranges published with a volatile
+    /// write. Writers copy on write under a writer lock; freed policies wait for a grace period.</summary>
+    Snapshot,
+}
+
+/// <summary>The 2007 bugs of the seed mail, each an independent switch of <see cref="RefScheme.Lookup2007"/>.</summary>
+[Flags]
+public enum Bugs2007
+{
+    None = 0,
+    /// <summary>Bug 1: do_set_mempolicy() swaps the task policy without mmap_sem.</summary>
+    SetMempolicyUnlocked = 1,
+    /// <summary>Bug 2a: alloc_page_vma()'s interleave path returns without dropping the lookup reference.</summary>
+    InterleaveLeak = 2,
+    /// <summary>Bug 2b: huge_zonelist() drops the reference of an interleave policy unconditionally.</summary>
+    HugeInterleavePut = 4,
+    /// <summary>Bug 3: shm_get_policy() returns a hugetlb segment's vma policy without a reference.</summary>
+    ShmHugetlbNoref = 8,
+    All = SetMempolicyUnlocked | InterleaveLeak | HugeInterleavePut | ShmHugetlbNoref,
+}

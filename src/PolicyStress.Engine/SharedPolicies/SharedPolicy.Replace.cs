@@ -1,0 +1,226 @@
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Policies;
+using PolicyStress.Engine.Refcounting;
+
+namespace PolicyStress.Engine.SharedPolicies;
+
+public sealed partial class SharedPolicy
+{
+    /// <summary>
+    /// mpol_set_shared_policy(): install <paramref name="pol"/> (null = delete) over page offsets
+    /// [<paramref name="start"/>, <paramref name="end"/>). Since 2012 the tree gets its own copy
+    /// (sp_alloc = mpol_dup + MPOL_F_SHARED); in 2007 it took a reference on the caller's object.
+    /// </summary>
+    internal int SetPolicy(ulong start, ulong end, Mempolicy? pol)
+    {
+        SpNode? node = null;
+        if (pol is not null)
+        {
+            Mempolicy np;
+            if (_kernel.Era2007)
+            {
+                Cache.Get(pol);   // sp_alloc() 2007: mpol_get(pol), the object is shared with the vma
+                np = pol;
+                np.Flags |= MpolFlags.Shared;   // sim-only marker (spec rule 1): the 2007 code had no flag
+            }
+            else
+            {
+                np = Cache.Dup(pol)!;
+                np.Flags |= MpolFlags.Shared;
+            }
+            node = new SpNode(start, end, np);
+        }
+        return Replace(start, end, node);
+    }
+
+    /// <summary>
+    /// shared_policy_replace(), in the kernel's exact order: find the first overlapping node, then for each
+    /// node that starts before <paramref name="end"/> delete it (fully covered), trim its head (sticks out
+    /// on the right), trim its tail (sticks out on the left), or split it (covers the whole range: trim
+    /// first, then insert the right remainder). A split needs a spare node; the lock is dropped to
+    /// allocate it and the walk restarts, because the tree may have changed meanwhile.
+    /// </summary>
+    private int Replace(ulong start, ulong end, SpNode? newNode)
+    {
+        SpNode? spare = null;       // n_new (2007: new2)
+        Mempolicy? sparePol = null; // mpol_new (2013+); unused in 2007, where the spare shares n's policy
+        while (true)
+        {
+            _lock.EnterWrite();
+            bool restart = false;
+            int i = FirstOverlap(start, end);
+            while (i >= 0 && i < _nodes.Count && _nodes[i].Start < end)
+            {
+                var n = _nodes[i];
+                if (n.Start >= start)
+                {
+                    if (n.End <= end)
+                    {
+                        DeleteAt(i);   // fully covered; the successor slides into slot i
+                        continue;
+                    }
+                    n.Start = end;     // overlaps the right edge: trim its head
+                }
+                else if (n.End > end)
+                {
+                    if (spare is null)
+                    {
+                        _lock.ExitWrite();
+                        if (_kernel.Era2007)
+                        {
+                            // 2.6.23: sp_alloc(end, n->end, n->policy) reads n outside the lock (the 2012
+                            // race fix b22d127a39dd); the copy shares n's policy object.
+                            var p = n.Policy;
+                            Cache.Get(p);
+                            spare = new SpNode(end, n.End, p);
+                        }
+                        else
+                        {
+                            spare = new SpNode(0, 0, null!);
+                            sparePol = Cache.Alloc(MempolicyMode.Default, 0);   // refcnt 1: the 2022 leak fix
+                        }
+                        restart = true;
+                        break;
+                    }
+                    ulong oldEnd = n.End;
+                    if (!_kernel.Era2007)
+                    {
+                        sparePol!.CopyFrom(n.Policy);   // *mpol_new = *n->policy; refcnt stays 1
+                        spare.Policy = sparePol;
+                        sparePol = null;
+                        spare.Start = end;
+                        spare.End = oldEnd;
+                    }
+                    n.End = start;     // trim the left part first, or the insert would overlap it
+                    Insert(spare);
+                    spare = null;
+                    break;
+                }
+                else
+                {
+                    n.End = start;     // overlaps the left edge: trim its tail
+                }
+                i++;
+            }
+            if (restart) continue;
+            if (newNode is not null) Insert(newNode);
+            Publish();
+            _lock.ExitWrite();
+            break;
+        }
+        // Spares left unused because the tree changed while the lock was dropped.
+        if (sparePol is not null) Cache.Put(sparePol);
+        if (spare is not null && _kernel.Era2007) Cache.Put(spare.Policy);
+        _kernel.Reclaim();
+        return 0;
+    }
+
+    /// <summary>sp_insert(): a new node must not overlap any other; an overlap is a BUG() in the kernel and a
+    /// tree error here (counted, node dropped with its reference) so the run can report it.</summary>
+    private void Insert(SpNode node)
+    {
+        int lo = 0, hi = _nodes.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_nodes[mid].Start < node.Start) lo = mid + 1;
+            else hi = mid - 1;
+        }
+        bool overlapsPrev = lo > 0 && _nodes[lo - 1].End > node.Start;
+        bool overlapsNext = lo < _nodes.Count && _nodes[lo].Start < node.End;
+        if (overlapsPrev || overlapsNext || node.Start >= node.End)
+        {
+            _kernel.Auditor.TreeError();
+            Cache.Put(node.Policy);
+            return;
+        }
+        _nodes.Insert(lo, node);
+        Volatile.Write(ref _count, _nodes.Count);
+        if (VmaHeld)
+            foreach (var m in _attached) HoldFor(m, node.Policy);
+    }
+
+    /// <summary>sp_delete(): unlink the node and drop the tree's reference, by the scheme's rules.</summary>
+    private void DeleteAt(int i)
+    {
+        var pol = _nodes[i].Policy;
+        _nodes.RemoveAt(i);
+        Volatile.Write(ref _count, _nodes.Count);
+        Retire(pol);
+    }
+
+    private void Retire(Mempolicy pol)
+    {
+        switch (Scheme)
+        {
+            case RefScheme.None:
+                _retired.Add(pol);   // nothing is freed during a run without reference counts
+                return;
+            case RefScheme.VmaHeld:
+            case RefScheme.VmaHeldEpoch:
+                // Figure 3 as written: removing the policy drops the tree's and every vma's reference at once.
+                foreach (var m in _attached)
+                    if (m.HeldPolicies.Remove(pol)) Cache.Put(pol);
+                break;
+            case RefScheme.VmaHeldGraveyard:
+                // Lee's list: the vmas keep their references; the policy waits for them to detach.
+                if (_attached.Exists(m => m.HeldPolicies.Contains(pol)))
+                {
+                    _graveyard.Add(pol);
+                    _kernel.Auditor.Waiting(_graveyard.Count);
+                }
+                break;
+        }
+        Cache.Put(pol);
+    }
+
+    private void HoldFor(Mapping m, Mempolicy pol)
+    {
+        if (m.HeldPolicies.Add(pol)) Cache.Get(pol);
+    }
+
+    /// <summary>Publish the ranges for lock-free readers; called with the write lock held.</summary>
+    private void Publish()
+    {
+        if (_lock.Kind != SpLockKind.Snapshot) return;
+        var snap = new SpRange[_nodes.Count];
+        for (int i = 0; i < snap.Length; i++) snap[i] = new SpRange(_nodes[i].Start, _nodes[i].End, _nodes[i].Policy);
+        Volatile.Write(ref _published, snap);   // release: readers see fully built ranges
+    }
+
+    /// <summary>A mapping of this object appears (shmat, mmap). Under the vma-held schemes it takes a
+    /// reference on every policy in the tree ("add a reference ... for each vma attached").</summary>
+    internal void Attach(Mapping m)
+    {
+        if (!VmaHeld) return;
+        _lock.EnterWrite();
+        _attached.Add(m);
+        foreach (var n in _nodes) HoldFor(m, n.Policy);
+        _lock.ExitWrite();
+    }
+
+    /// <summary>The mapping's last vma is gone (shmdt, munmap, exit): it drops the references it holds.</summary>
+    internal void Detach(Mapping m)
+    {
+        if (!VmaHeld) return;
+        _lock.EnterWrite();
+        _attached.Remove(m);
+        foreach (var p in m.HeldPolicies) Cache.Put(p);
+        m.HeldPolicies.Clear();
+        _graveyard.RemoveWhere(p => p.Freed || !_attached.Exists(a => a.HeldPolicies.Contains(p)));
+        _lock.ExitWrite();
+        _kernel.Reclaim();
+    }
+
+    /// <summary>mpol_free_shared_policy(): the object is being evicted; every node goes.</summary>
+    internal void FreeAll()
+    {
+        _lock.EnterWrite();
+        while (_nodes.Count > 0) DeleteAt(_nodes.Count - 1);
+        foreach (var p in _retired) Cache.Put(p);
+        _retired.Clear();
+        Publish();
+        _lock.ExitWrite();
+        _kernel.Reclaim();
+    }
+}
