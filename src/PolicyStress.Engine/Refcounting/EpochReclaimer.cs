@@ -47,8 +47,9 @@ internal sealed class EpochReclaimer(Kernel kernel)
                 if (qs != long.MaxValue) oldest = Math.Min(oldest, qs);   // MaxValue: offline, reads nothing
             }
             int kept = 0;
-            foreach (var (p, e) in _pending)
+            for (int i = 0; i < _pending.Count; i++)
             {
+                var (p, e) = _pending[i];
                 if (e < oldest) kernel.Policies.Free(p);
                 else _pending[kept++] = (p, e);
             }
