@@ -105,7 +105,7 @@ public sealed partial class Kernel
                 ulong first = v.ObjectIndex(s), last = v.ObjectIndex(e - 1);
                 if (advice == MadvRemove)
                 {
-                    if (!obj.IsShmem) return -Errno.EINVAL;
+                    if (!obj.IsShmem && !obj.HugeTlb) return -Errno.EINVAL;   // hugetlbfs punches holes too
                     PunchHole(obj, first, last + 1);
                 }
                 else

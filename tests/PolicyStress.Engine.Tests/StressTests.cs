@@ -1,0 +1,177 @@
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Ipc;
+using PolicyStress.Engine.Policies;
+using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Topology;
+
+namespace PolicyStress.Engine.Tests;
+
+/// <summary>
+/// Multi-threaded runs bounded in time: every safe scheme shows no finding over a million faults with a
+/// writer replacing sub-range policies beside the faulters; the unsafe ones, and each 2007 bug switched
+/// on, are caught by the auditor.
+/// </summary>
+public class StressTests
+{
+    private const ulong Page = 4096;
+    private const ulong SegmentPages = 256;
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    /// <summary>pft with churn: two faulting processes on halves of one segment, one installer mbinding.</summary>
+    private static (Kernel, StressRunner) ReplaceChurn(RefScheme scheme, SpLockKind spLock)
+    {
+        var kernel = new Kernel(NumaTopology.Uniform(4, 1), new KernelConfig { Scheme = scheme, SpLock = spLock });
+        var installer = kernel.CreateProcess(0);
+        int id = kernel.Shmget(installer, ShmFlags.IpcPrivate, SegmentPages * Page, ShmFlags.IpcCreat);
+        ulong iv = (ulong)kernel.Shmat(installer, id, 0, 0);
+        var runner = new StressRunner(kernel);
+        for (int i = 0; i < 2; i++)
+        {
+            var t = kernel.CreateProcess(1 + i);
+            ulong v = (ulong)kernel.Shmat(t, id, 0, 0);
+            ulong first = (ulong)i * SegmentPages / 2;
+            runner.Faulter(t, task =>
+            {
+                for (ulong p = first; p < first + SegmentPages / 2; p++)
+                    if (kernel.Fault(task, v + p * Page) < 0) throw new InvalidOperationException("fault failed");
+                kernel.Madvise(task, v + first * Page, SegmentPages / 2 * Page, Kernel.MadvRemove);
+                return (int)(SegmentPages / 2);
+            });
+        }
+        var rng = new Random(42);
+        runner.Writer(installer, task =>
+        {
+            ulong start = (ulong)rng.Next(0, (int)SegmentPages - 1);
+            ulong len = (ulong)rng.Next(1, (int)(SegmentPages - start) + 1);
+            int mode = rng.Next(4) switch { 0 => 3, 1 => 2, 2 => 1, _ => 0 };
+            ulong mask = mode == 0 ? 0 : (ulong)rng.Next(1, 16);
+            int r = kernel.Mbind(task, iv + start * Page, len * Page, mode, mode == 0 ? null : [mask], 65, 0);
+            if (r != 0) throw new InvalidOperationException($"mbind: {Errno.Name(r)}");
+        });
+        return (kernel, runner);
+    }
+
+    [Theory]
+    [InlineData(RefScheme.Lookup, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Lookup, SpLockKind.Spin)]
+    [InlineData(RefScheme.Lookup, SpLockKind.Sharded)]
+    [InlineData(RefScheme.Lookup, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.Lookup2007, SpLockKind.Spin)]
+    [InlineData(RefScheme.VmaHeldGraveyard, SpLockKind.RwLock)]
+    [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.RwLock)]
+    [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.None, SpLockKind.Snapshot)]
+    public void SafeSchemesShowNoFindingOverAMillionFaults(RefScheme scheme, SpLockKind spLock)
+    {
+        var (_, runner) = ReplaceChurn(scheme, spLock);
+        var audit = runner.Run(1_000_000, Limit);
+        Assert.True(runner.Faults >= 1_000_000, $"only {runner.Faults} faults in {Limit}");
+        Assert.True(audit.Findings == 0, audit.ToString());
+    }
+
+    [Fact]
+    public void VmaHeldUsesFreedPoliciesUnderReplaceChurn()
+    {
+        var (_, runner) = ReplaceChurn(RefScheme.VmaHeld, SpLockKind.RwLock);
+        var audit = runner.Run(long.MaxValue, Limit, stopOnFinding: true);
+        Assert.True(audit.Uaf > 0, audit.ToString());
+    }
+
+    /// <summary>Bug 1: a numa_maps reader takes a reference on another task's policy while that task
+    /// replaces it with no lock; with the fix (mmap lock held for write) nothing is found.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Bug1SetMempolicyUnlocked(bool bugOn)
+    {
+        var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig
+        {
+            Scheme = RefScheme.Lookup2007,
+            Bugs = bugOn ? Bugs2007.SetMempolicyUnlocked : Bugs2007.None,
+        });
+        var target = kernel.CreateProcess(0);
+        var reader = kernel.CreateProcess(1);
+        Assert.True(kernel.Mmap(target, 0, 16 * Page, Kernel.MapPrivate | Kernel.MapAnonymous) > 0);
+        var runner = new StressRunner(kernel);
+        int flip = 0;
+        runner.Faulter(target, t =>
+        {
+            int mode = (flip++ & 1) == 0 ? (int)MempolicyMode.Interleave : (int)MempolicyMode.Bind;
+            Assert.Equal(0, kernel.SetMempolicy(t, mode, [3], 65));
+            return 1;
+        });
+        runner.Writer(reader, t => kernel.NumaMaps(t, target));
+        var audit = runner.Run(bugOn ? long.MaxValue : 300_000, TimeSpan.FromSeconds(bugOn ? 20 : 5), stopOnFinding: bugOn);
+        if (bugOn) Assert.True(audit.Findings > 0, audit.ToString());
+        else Assert.True(audit.Findings == 0, audit.ToString());
+    }
+
+    /// <summary>Bug 2a: every interleaved shmem fault leaks the lookup's reference.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Bug2aInterleaveLeak(bool bugOn)
+    {
+        var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig
+        {
+            Scheme = RefScheme.Lookup2007,
+            Bugs = bugOn ? Bugs2007.InterleaveLeak : Bugs2007.None,
+        });
+        var t0 = kernel.CreateProcess(0);
+        int id = kernel.Shmget(t0, ShmFlags.IpcPrivate, 64 * Page, ShmFlags.IpcCreat);
+        ulong v0 = (ulong)kernel.Shmat(t0, id, 0, 0);
+        Assert.Equal(0, kernel.Mbind(t0, v0, 64 * Page, (int)MempolicyMode.Interleave, [3], 65, 0));
+        var runner = new StressRunner(kernel);
+        foreach (var cpu in new[] { 0, 1 })
+        {
+            var t = kernel.CreateProcess(cpu);
+            ulong v = (ulong)kernel.Shmat(t, id, 0, 0);
+            ulong first = (ulong)cpu * 32;
+            runner.Faulter(t, task =>
+            {
+                for (ulong p = first; p < first + 32; p++) kernel.Fault(task, v + p * Page);
+                kernel.Madvise(task, v + first * Page, 32 * Page, Kernel.MadvRemove);
+                return 32;
+            });
+        }
+        kernel.TaskOffline(t0);
+        var audit = runner.Run(100_000, TimeSpan.FromSeconds(10));
+        if (bugOn) Assert.True(audit.RefMismatch > 0, audit.ToString());
+        else Assert.True(audit.Findings == 0, audit.ToString());
+    }
+
+    /// <summary>Bugs 2b and 3: SHM_HUGETLB faults under an interleave task policy (2b drops the task's own
+    /// reference) and under a vma policy (3 drops a reference shm_get_policy never took).</summary>
+    [Theory]
+    [InlineData(Bugs2007.HugeInterleavePut, false, true)]
+    [InlineData(Bugs2007.None, false, false)]
+    [InlineData(Bugs2007.ShmHugetlbNoref, true, true)]
+    [InlineData(Bugs2007.None, true, false)]
+    public void HugetlbBugs(Bugs2007 bugs, bool vmaPolicy, bool expectFinding)
+    {
+        var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = RefScheme.Lookup2007, Bugs = bugs });
+        var t0 = kernel.CreateProcess(0);
+        const ulong huge = ShmFlags.HugePageSize;
+        int id = kernel.Shmget(t0, ShmFlags.IpcPrivate, 8 * huge, ShmFlags.IpcCreat | ShmFlags.ShmHugetlb);
+        Assert.True(id >= 0);
+        var runner = new StressRunner(kernel);
+        foreach (var cpu in new[] { 0, 1 })
+        {
+            var t = kernel.CreateProcess(cpu);
+            ulong v = (ulong)kernel.Shmat(t, id, 0, 0);
+            if (vmaPolicy) Assert.Equal(0, kernel.Mbind(t, v, 8 * huge, (int)MempolicyMode.Bind, [3], 65, 0));
+            else Assert.Equal(0, kernel.SetMempolicy(t, (int)MempolicyMode.Interleave, [3], 65));
+            ulong first = (ulong)cpu * 4;
+            runner.Faulter(t, task =>
+            {
+                for (ulong p = first; p < first + 4; p++) kernel.Fault(task, v + p * huge);
+                kernel.Madvise(task, v + first * huge, 4 * huge, Kernel.MadvRemove);
+                return 4;
+            });
+        }
+        kernel.TaskOffline(t0);
+        var audit = runner.Run(expectFinding ? long.MaxValue : 50_000, TimeSpan.FromSeconds(expectFinding ? 10 : 5), stopOnFinding: expectFinding);
+        if (expectFinding) Assert.True(audit.Findings > 0, audit.ToString());
+        else Assert.True(audit.Findings == 0, audit.ToString());
+    }
+}
