@@ -10,8 +10,8 @@ internal static class FiguresCommand
     {
         var scheme = new Option<string>("--scheme")
         {
-            Description = "Reference-count scheme: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)),
-            DefaultValueFactory = _ => "lookup",
+            Description = "Reference-count scheme, or 'all' for the per-scheme table: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)),
+            DefaultValueFactory = _ => "all",
         };
         var nodes = new Option<int>("--nodes") { Description = "Nodes of the simulated machine (1-64)", DefaultValueFactory = _ => 4 };
         var cmd = new Command("figures", "Replay the seed mail's scenario (Figures 1-3) and print trees, vmas, refcounts and numa_maps") { scheme, nodes };
@@ -19,7 +19,14 @@ internal static class FiguresCommand
         {
             int n = parse.GetValue(nodes);
             if (n is < 1 or > 64) throw new UsageException($"--nodes: {n} is out of range; accepted: 1-64");
-            return new SeedScenario(Console.Out, SchemeNames.ParseScheme(parse.GetValue(scheme)!), n).Run();
+            string name = parse.GetValue(scheme)!;
+            if (name == "all")
+            {
+                SchemeTable.Print(Console.Out);
+                Console.WriteLine();
+                return new SeedScenario(Console.Out, Engine.Refcounting.RefScheme.Lookup, n).Run();
+            }
+            return new SeedScenario(Console.Out, SchemeNames.ParseScheme(name), n).Run();
         });
         return cmd;
     }

@@ -40,6 +40,8 @@ public sealed class Mempolicy
     public int Id { get; internal set; }
 
     public int RefCount => Volatile.Read(ref Refcnt);
+    /// <summary>The auditor has poisoned this object: its count reached zero and it was freed.</summary>
+    public bool IsFreed => Freed;
     public bool IsShared => (Flags & MpolFlags.Shared) != 0;
     /// <summary>mpol_store_user_nodemask() as in the newest tree (MPOL_USER_NODEMASK_FLAGS).</summary>
     public bool StoresUserNodemask => (Flags & (MpolFlags.StaticNodes | MpolFlags.RelativeNodes)) != 0;
