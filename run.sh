@@ -2,6 +2,7 @@
 # PolicyStress entry point.
 #   ./run.sh              restore, build (Release) and run the default suite on this machine
 #   ./run.sh test         restore, build and run every test
+#   ./run.sh bench ...    BenchmarkDotNet micro-benchmarks of the engine (args go to BenchmarkDotNet)
 #   ./run.sh <verb> ...   run `policystress <verb> ...` (figures, run, suite, conformance, topology, ...)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,6 +19,12 @@ case "$verb" in
     shift
     build
     exec dotnet test PolicyStress.sln -c Release --no-build -nologo -v quiet "$@"
+    ;;
+  bench)
+    shift
+    build
+    [ $# -eq 0 ] && set -- --filter '*' --job short
+    exec dotnet bench/PolicyStress.Benchmarks/bin/Release/net10.0/PolicyStress.Benchmarks.dll --artifacts results/bench "$@"
     ;;
   *)
     build

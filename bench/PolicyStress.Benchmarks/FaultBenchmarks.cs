@@ -1,0 +1,48 @@
+using BenchmarkDotNet.Attributes;
+using PolicyStress.Engine;
+using PolicyStress.Engine.AddressSpaces;
+using PolicyStress.Engine.Ipc;
+using PolicyStress.Engine.Policies;
+using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Topology;
+
+namespace PolicyStress.Benchmarks;
+
+/// <summary>
+/// One allocation fault on a SysV segment whose tree holds one interleave policy (Lee's pft setup), per
+/// scheme and tree lock, single-threaded: the uncontended cost of each scheme's fault path. Each invoke
+/// faults 256 pages and punches them out again (MADV_REMOVE), so every fault allocates.
+/// </summary>
+[MemoryDiagnoser]
+public class FaultBenchmarks
+{
+    private const int Pages = 256;
+    private Kernel _kernel = null!;
+    private TaskStruct _task = null!;
+    private ulong _view;
+
+    [Params(RefScheme.Lookup, RefScheme.Lookup2007, RefScheme.VmaHeld, RefScheme.VmaHeldEpoch, RefScheme.None)]
+    public RefScheme Scheme { get; set; }
+
+    [Params(SpLockKind.Spin, SpLockKind.RwLock, SpLockKind.Sharded, SpLockKind.Snapshot)]
+    public SpLockKind SpLock { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _kernel = new Kernel(NumaTopology.Uniform(4, 1), new KernelConfig { Scheme = Scheme, SpLock = SpLock });
+        _task = _kernel.CreateProcess(0);
+        int id = _kernel.Shmget(_task, ShmFlags.IpcPrivate, Pages * 4096, ShmFlags.IpcCreat);
+        _view = (ulong)_kernel.Shmat(_task, id, 0, 0);
+        _kernel.Mbind(_task, _view, Pages * 4096, (int)MempolicyMode.Interleave, [0xF], 65, 0);
+    }
+
+    [Benchmark(OperationsPerInvoke = Pages)]
+    public int FaultAndRemove()
+    {
+        int sum = 0;
+        for (int p = 0; p < Pages; p++) sum += _kernel.Fault(_task, _view + (ulong)p * 4096);
+        _kernel.Madvise(_task, _view, Pages * 4096, Kernel.MadvRemove);
+        return sum;
+    }
+}
