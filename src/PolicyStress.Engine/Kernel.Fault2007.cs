@@ -58,27 +58,9 @@ public sealed partial class Kernel
         if (pol.Freed) Policies.Touch(pol);
         PausePoint?.Invoke(task, pol);
 
-        int nid;
-        if (pol.Mode == MempolicyMode.Interleave)
-        {
-            ulong off = (pgoff >> (shift - 12)) + ((addr - start) >> shift);   // interleave_nid(); pseudo-vma: the page index
-            nid = Pages.AllocFrom(NodeSelector.InterleaveNid(pol, off, task.LocalNode), null);
-            Policies.CheckUse(pol, gen);
-            if (!Bug(Bugs2007.InterleaveLeak) && counted)   // bug 2a: this unref was missing
-            {
-                Policies.Put(pol);
-                task.Stats.RefAtomics++;
-            }
-            return nid;
-        }
-        nid = NodeSelector.Allocate(pol, NodeSelector.NoInterleaveIndex, task, Pages, era2007: true);
-        Policies.CheckUse(pol, gen);
-        if (counted)
-        {
-            Policies.Put(pol);
-            task.Stats.RefAtomics++;
-        }
-        return nid;
+        ulong off = (pgoff >> (shift - 12)) + ((addr - start) >> shift);   // interleave_nid(); pseudo-vma: the page index
+        // Bug 2a: the interleave branch returned without this unref.
+        return Alloc2007(task, pol, gen, off, unrefInterleave: counted && !Bug(Bugs2007.InterleaveLeak), counted);
     }
 
     /// <summary>
@@ -109,24 +91,26 @@ public sealed partial class Kernel
         PausePoint?.Invoke(task, pol);
 
         bool counted = pol != DefaultPolicy && pol != current;
-        int nid;
-        if (pol.Mode == MempolicyMode.Interleave)
-        {
-            ulong off = (vma.Pgoff >> 9) + ((addr - vma.Start) >> 21);
-            nid = Pages.AllocFrom(NodeSelector.InterleaveNid(pol, off, task.LocalNode), null);
-            Policies.CheckUse(pol, gen);
-            if (Bug(Bugs2007.HugeInterleavePut) || counted)   // bug 2b: __mpol_free(pol) with no condition
-            {
-                Policies.Put(pol);
-                task.Stats.RefAtomics++;
-            }
-            return nid;
-        }
-        nid = NodeSelector.Allocate(pol, NodeSelector.NoInterleaveIndex, task, Pages, era2007: true);
+        ulong off = (vma.Pgoff >> 9) + ((addr - vma.Start) >> 21);
+        // Bug 2b: __mpol_free(pol) with no condition. For bind the kernel drops the reference after
+        // dequeue_huge_page rather than at once: the same count.
+        return Alloc2007(task, pol, gen, off, unrefInterleave: counted || Bug(Bugs2007.HugeInterleavePut), counted);
+    }
+
+    /// <summary>
+    /// The common end of alloc_page_vma() and huge_zonelist(): an interleave policy starts at the node of
+    /// the object offset, others walk their zonelist; then the unref the caller's rule asks for.
+    /// </summary>
+    private int Alloc2007(TaskStruct task, Mempolicy pol, int gen, ulong off, bool unrefInterleave, bool counted)
+    {
+        bool interleave = pol.Mode == MempolicyMode.Interleave;
+        int nid = interleave
+            ? Pages.AllocFrom(NodeSelector.InterleaveNid(pol, off, task.LocalNode), null)
+            : NodeSelector.Allocate(pol, NodeSelector.NoInterleaveIndex, task, Pages, era2007: true);
         Policies.CheckUse(pol, gen);
-        if (counted)
+        if (interleave ? unrefInterleave : counted)
         {
-            Policies.Put(pol);   // after dequeue_huge_page for bind, at once otherwise: the same count
+            Policies.Put(pol);
             task.Stats.RefAtomics++;
         }
         return nid;
