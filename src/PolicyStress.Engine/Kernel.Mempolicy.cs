@@ -215,14 +215,26 @@ public sealed partial class Kernel
         }
     }
 
-    /// <summary>copy_nodes_to_user(): EINVAL past a page of bits, EFAULT if the array is too short.</summary>
-    private static int CopyNodes(ulong[]? nmask, ulong maxnode, UserNodeMask nodes)
+    /// <summary>
+    /// copy_nodes_to_user(): ALIGN(maxnode - 1, 64) bits are the caller's; only the first
+    /// BITS_TO_LONGS(nr_node_ids) words carry the mask and the rest are cleared (EINVAL past a page,
+    /// EFAULT when the array is too short). So bits of a static/relative user mask beyond nr_node_ids
+    /// never reach user space, though the policy keeps them (Ralph Campbell's 2019 nr_node_ids change).
+    /// </summary>
+    private int CopyNodes(ulong[]? nmask, ulong maxnode, UserNodeMask nodes)
     {
         if (nmask is null) return 0;
-        ulong bytes = (maxnode - 1 + 63) / 64 * 8;
-        if (bytes > 4096) return -Errno.EINVAL;
-        if ((ulong)nmask.Length * 8 < bytes) return -Errno.EFAULT;
-        nodes.CopyTo(nmask, maxnode);
+        ulong copy = unchecked(maxnode - 1 + 63) / 64 * 8;
+        ulong nbytes = (ulong)((Topology.NodeCount + 63) / 64) * 8;
+        if (copy > nbytes)
+        {
+            if (copy > 4096) return -Errno.EINVAL;
+            if ((ulong)nmask.Length * 8 < copy) return -Errno.EFAULT;   // clear_user() of the tail
+            Array.Clear(nmask, (int)(nbytes / 8), (int)((copy - nbytes) / 8));
+            copy = nbytes;
+        }
+        if ((ulong)nmask.Length * 8 < copy) return -Errno.EFAULT;
+        nodes.CopyTo(nmask, copy / 8 * 64 + 1);
         return 0;
     }
 }

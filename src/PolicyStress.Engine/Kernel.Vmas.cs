@@ -21,6 +21,12 @@ public sealed partial class Kernel
             Vma? next = i + 1 < mm.Vmas.Count ? mm.Vmas[i + 1] : null;
             bool mergePrev = left && prev is not null && prev != vma && CanMerge(prev, vma.Start, vma) && MpolEqual(prev.VmPolicy, pol);
             bool mergeNext = right && next is not null && CanMerge(vma, next.Start, next) && MpolEqual(next.VmPolicy, pol);
+            // vma_merge_existing_range(): a merge may delete a vma only if it has no vm_ops->close
+            // (can_merge_remove_vma). shm_vm_ops has shm_close, so a whole SysV shm vma is never merged
+            // away — the merge is abandoned and the vma keeps its own policy — and a SysV next is not
+            // deleted by a merge on both sides (the merge falls back to prev alone).
+            if (left && right && HasCloseOp(vma)) mergePrev = mergeNext = false;
+            if (mergePrev && mergeNext && HasCloseOp(next!)) mergeNext = false;
             if (mergePrev && mergeNext)
             {
                 prev!.End = next!.End;
@@ -48,6 +54,9 @@ public sealed partial class Kernel
         if (vmend < vma.End) SplitVma(mm, vma, vmend);
         return vma;
     }
+
+    /// <summary>vm_ops->close exists: shm_vm_ops (SysV shm, over shmem or hugetlbfs) has shm_close.</summary>
+    private static bool HasCloseOp(Vma v) => v.Mapping.Segment is not null;
 
     /// <summary>is_mergeable_vma() + contiguous pgoff: the same mapping (file/anon object), no gap.</summary>
     private static bool CanMerge(Vma lower, ulong boundary, Vma upper) =>

@@ -1,0 +1,41 @@
+using PolicyStress.Engine.Topology;
+
+namespace PolicyStress.Cli.Conformance;
+
+/// <summary>
+/// Applies a sequence to a fresh kernel side and a fresh engine side, one operation at a time, and
+/// compares after each: the return value (and errno, and what get_mempolicy wrote), then every
+/// observation (policy at every page of both views, node of every touched page, the thread's policy,
+/// the numa_maps lines of the reservation). Stops at the first mismatch. Both sides are torn down on
+/// the way out, whatever happened.
+/// </summary>
+internal sealed class ConformanceRunner(NumaTopology topology)
+{
+    public RunOutcome Run(IReadOnlyList<ConfOp> ops, Action<int, ConfOp, string>? trace = null)
+    {
+        using var kernel = new LinuxSide();
+        using var engine = new EngineSide(topology, kernel.Reservation);
+        var state = new ConformanceState();
+        long checks = 0;
+        var kf = new List<(string, string)>();
+        var ef = new List<(string, string)>();
+        for (int i = 0; i < ops.Count; i++)
+        {
+            var op = ops[i];
+            string rk = kernel.Apply(op, state);
+            string re = engine.Apply(op, state);
+            trace?.Invoke(i, op, rk);
+            checks++;
+            if (rk != re) return new RunOutcome(i + 1, checks, new Mismatch(i, [("return", rk, re)]));
+            state.Update(op, rk);
+            kf.Clear();
+            ef.Clear();
+            kernel.Observe(state, kf);
+            engine.Observe(state, ef);
+            checks += kf.Count;
+            var diffs = ConformanceComparer.Diff(kf, ef);
+            if (diffs.Count > 0) return new RunOutcome(i + 1, checks, new Mismatch(i, diffs));
+        }
+        return new RunOutcome(ops.Count, checks, null);
+    }
+}

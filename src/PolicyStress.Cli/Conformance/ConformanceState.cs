@@ -1,0 +1,72 @@
+namespace PolicyStress.Cli.Conformance;
+
+/// <summary>
+/// What the runner knows about a sequence so far, the same for both sides: which slots hold a live
+/// segment (and its pages), which view regions were carved out of the reservation, and which pages each
+/// view has faulted in (the only pages get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR) may ask about without
+/// itself faulting them in).
+/// </summary>
+internal sealed class ConformanceState
+{
+    public int[] Pages { get; } = new int[ConformanceLayout.Slots];   // 0 = no live segment
+    public bool[] Carved { get; } = new bool[ConformanceLayout.Slots];
+    public SortedSet<int>[,] Touched { get; } = new SortedSet<int>[ConformanceLayout.Slots, ConformanceLayout.Views];
+    /// <summary>Pages whose folio is dirty: written by a write fault (the first access of a view was a write).</summary>
+    public HashSet<int>[] Dirty { get; } = new HashSet<int>[ConformanceLayout.Slots];
+
+    public ConformanceState()
+    {
+        for (int s = 0; s < ConformanceLayout.Slots; s++)
+            for (int v = 0; v < ConformanceLayout.Views; v++)
+                Touched[s, v] = new SortedSet<int>();
+        for (int s = 0; s < ConformanceLayout.Slots; s++) Dirty[s] = new HashSet<int>();
+    }
+
+    public bool Live(int slot) => (uint)slot < ConformanceLayout.Slots && Pages[slot] > 0;
+
+    /// <summary>
+    /// get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR) faults the page in (lookup_node → get_user_pages): only
+    /// inside a live view, for the reasons touches are (see <see cref="ConformanceGenerator"/>). A
+    /// shrunk script can break the generator's guarantee; such a call is skipped on both sides.
+    /// </summary>
+    public bool MayFault(GetMempolicyOp g) =>
+        g.Flags != 3 || g.Slot < 0 || (Live(g.Slot) && g.Offset >= 0 && g.Offset / (long)ConformanceLayout.Page < Pages[g.Slot]);
+
+    /// <summary>
+    /// Exclusion: a write through a view that already maps the page while its folio is clean. The read
+    /// fault installed a writable pte (a shared shmem mapping needs no write notification), so the write
+    /// does not fault: only that view's pte becomes dirty and numa_maps shows dirty= for that view alone.
+    /// The engine's fault path (Kernel.Fault.cs, owned elsewhere) keeps one dirty bit per page and marks
+    /// it for every view. Skipped on both sides until the fault path tracks pte-dirty per mapping.
+    /// </summary>
+    public bool WriteWithoutFault(TouchOp t) =>
+        t.Write && Live(t.Slot) && Touched[t.Slot, t.View].Contains(t.Page) && !Dirty[t.Slot].Contains(t.Page);
+
+    /// <summary>Records the effect of <paramref name="op"/> once both sides returned <paramref name="result"/>.</summary>
+    public void Update(ConfOp op, string result)
+    {
+        switch (op)
+        {
+            case CreateSegmentOp c when result == "0":
+                Carved[c.Slot] = true;
+                Pages[c.Slot] = (int)((c.Size + ConformanceLayout.Page - 1) / ConformanceLayout.Page);
+                break;
+            case CreateSegmentOp c when result != "busy":
+                Carved[c.Slot] = true;
+                break;
+            case RemoveSegmentOp r when Live(r.Slot):
+                Pages[r.Slot] = 0;
+                for (int v = 0; v < ConformanceLayout.Views; v++) Touched[r.Slot, v].Clear();
+                Dirty[r.Slot].Clear();
+                break;
+            case TouchOp t when result == "ok":
+                Touched[t.Slot, t.View].Add(t.Page);
+                if (t.Write) Dirty[t.Slot].Add(t.Page);
+                break;
+            case GetMempolicyOp g when g.Slot >= 0 && Live(g.Slot) && g.Offset >= 0 && result.StartsWith("rc=0", StringComparison.Ordinal)
+                                        && (g.Flags & 3) == 3 && g.Offset / 4096 < Pages[g.Slot]:
+                Touched[g.Slot, g.View].Add((int)(g.Offset / 4096));   // lookup_node() faulted the page in
+                break;
+        }
+    }
+}

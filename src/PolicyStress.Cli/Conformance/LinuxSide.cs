@@ -1,0 +1,154 @@
+using System.Runtime.InteropServices;
+using PolicyStress.Linux;
+using static PolicyStress.Cli.Conformance.ConformanceLayout;
+
+namespace PolicyStress.Cli.Conformance;
+
+/// <summary>
+/// The running kernel: a PROT_NONE reservation at a low fixed address, SysV segments attached twice into
+/// it, the NUMA calls through <see cref="LinuxSyscalls"/>, touches as real loads and stores, and
+/// /proc/self/numa_maps. Dispose detaches every view and unmaps the reservation, whatever happened.
+/// </summary>
+internal sealed class LinuxSide : IConformanceSide
+{
+    private const int MapFixedNoreplace = 0x100000;
+    private readonly PolicyThread _policyThread = new();
+    private readonly int[] _shmids = Enumerable.Repeat(-1, Slots).ToArray();
+    private bool _disposed;
+
+    public LinuxSide()
+    {
+        for (int attempt = 0; attempt < 64 && Reservation == 0; attempt++)
+        {
+            ulong want = PreferredBase + (ulong)attempt * (1UL << 30);
+            long got = LinuxSyscalls.Mmap((nint)want, ReservationBytes, LinuxConstants.PROT_NONE,
+                LinuxConstants.MAP_PRIVATE | LinuxConstants.MAP_ANONYMOUS | LinuxConstants.MAP_NORESERVE | MapFixedNoreplace, -1, 0);
+            if (got == (long)want) Reservation = want;
+            else if (got > 0) LinuxSyscalls.Munmap((nint)got, ReservationBytes);   // a kernel that took it as a hint
+        }
+        if (Reservation == 0)
+        {
+            _policyThread.Dispose();
+            throw new InvalidOperationException("could not reserve an address range for the conformance segments");
+        }
+    }
+
+    public string Name => "kernel";
+    public ulong Reservation { get; }
+
+    /// <summary>Null when this kernel runs the NUMA calls; else why not (ENOSYS: no CONFIG_NUMA, EPERM: a sandbox).</summary>
+    public static string? Unavailable()
+    {
+        long rc = LinuxSyscalls.GetMempolicy(out _, null, 0, 0, 0);
+        if (rc == -LinuxConstants.ENOSYS) return "get_mempolicy returned ENOSYS (kernel without CONFIG_NUMA)";
+        if (rc == -LinuxConstants.EPERM) return "get_mempolicy returned EPERM (not permitted here)";
+        rc = LinuxSyscalls.Mbind(0, 0, LinuxConstants.MPOL_DEFAULT, null, 0, 0);
+        if (rc == -LinuxConstants.ENOSYS) return "mbind returned ENOSYS";
+        if (rc == -LinuxConstants.EPERM) return "mbind returned EPERM (not permitted here)";
+        return null;
+    }
+
+    public string Apply(ConfOp op, ConformanceState state) => op switch
+    {
+        CreateSegmentOp c => Create(c, state),
+        RemoveSegmentOp r => Remove(r.Slot, state),
+        MbindOp m => Observations.Rc(LinuxSyscalls.Mbind((nint)Address(m.Slot, m.View, m.Offset), m.Len, m.Mode, m.Mask, m.MaxNode, m.Flags)),
+        SetMempolicyOp s => Observations.Rc(_policyThread.Invoke(() => LinuxSyscalls.SetMempolicy(s.Mode, s.Mask, s.MaxNode))),
+        GetMempolicyOp g when !state.MayFault(g) => "skip",
+        GetMempolicyOp g => _policyThread.Invoke(() =>
+        {
+            var mask = Observations.NewMask(g.MaskWords);
+            ulong addr = g.Slot < 0 ? (ulong)g.Offset : Address(g.Slot, g.View, g.Offset);
+            long rc = LinuxSyscalls.GetMempolicy(out int mode, mask, g.MaxNode, (nint)addr, g.Flags);
+            return Observations.GetResult(rc, mode, mask);
+        }),
+        TouchOp t when state.WriteWithoutFault(t) => "skip",
+        TouchOp t => Touch(t, state),
+        _ => throw new ArgumentException($"unknown op {op}"),
+    };
+
+    private ulong Address(int slot, int view, long offset) => unchecked(ViewAddress(Reservation, slot, view) + (ulong)offset);
+
+    private string Create(CreateSegmentOp c, ConformanceState state)
+    {
+        if (state.Live(c.Slot)) return "busy";
+        if (!state.Carved[c.Slot])
+            for (int v = 0; v < Views; v++) LinuxSyscalls.Munmap((nint)RegionStart(Reservation, c.Slot, v), RegionPages * Page);
+        int id = LinuxSyscalls.Shmget(LinuxConstants.IPC_PRIVATE, c.Size, LinuxConstants.IPC_CREAT | 0x180);
+        if (id < 0) return "shmget=" + Observations.Rc(id);
+        long a = LinuxSyscalls.Shmat(id, (nint)ViewAddress(Reservation, c.Slot, 0), 0);
+        long b = LinuxSyscalls.Shmat(id, (nint)ViewAddress(Reservation, c.Slot, 1), 0);
+        LinuxSyscalls.ShmctlRmid(id);
+        if (a < 0 || b < 0)
+        {
+            if (a > 0) LinuxSyscalls.Shmdt((nint)a);
+            if (b > 0) LinuxSyscalls.Shmdt((nint)b);
+            return $"shmat={Observations.Rc(Math.Min(a, 0))},{Observations.Rc(Math.Min(b, 0))}";
+        }
+        _shmids[c.Slot] = id;
+        return "0";
+    }
+
+    private string Remove(int slot, ConformanceState state)
+    {
+        if (!state.Live(slot)) return "skip";
+        int a = LinuxSyscalls.Shmdt((nint)ViewAddress(Reservation, slot, 0));
+        int b = LinuxSyscalls.Shmdt((nint)ViewAddress(Reservation, slot, 1));
+        _shmids[slot] = -1;
+        return $"{Observations.Rc(a)},{Observations.Rc(b)}";
+    }
+
+    private string Touch(TouchOp t, ConformanceState state)
+    {
+        if (!state.Live(t.Slot) || t.Page >= state.Pages[t.Slot]) return "skip";
+        nint p = (nint)(ViewAddress(Reservation, t.Slot, t.View) + (ulong)t.Page * Page);
+        if (t.Write) Marshal.WriteByte(p, 1);
+        else _ = Marshal.ReadByte(p);
+        return "ok";
+    }
+
+    public void Observe(ConformanceState state, List<(string Key, string Value)> facts)
+    {
+        var mask = new ulong[Observations.CheckWords];
+        for (int s = 0; s < Slots; s++)
+        {
+            if (!state.Live(s)) continue;
+            for (int v = 0; v < Views; v++)
+            {
+                ulong view = ViewAddress(Reservation, s, v);
+                for (int p = 0; p < state.Pages[s]; p++)
+                {
+                    Array.Fill(mask, Observations.Sentinel);
+                    long rc = LinuxSyscalls.GetMempolicy(out int mode, mask, Observations.CheckMaxNode, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR);
+                    facts.Add(($"{ViewName(s, v)}+{p} policy", Observations.GetResult(rc, mode, mask)));
+                }
+                foreach (int p in state.Touched[s, v])
+                {
+                    long rc = LinuxSyscalls.GetMempolicy(out int node, null, 0, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR | LinuxConstants.MPOL_F_NODE);
+                    facts.Add(($"{ViewName(s, v)}+{p} node", Observations.GetResult(rc, node, null)));
+                }
+            }
+        }
+        facts.Add(("thread policy", _policyThread.Invoke(() =>
+        {
+            var m = Observations.NewMask(Observations.CheckWords);
+            long rc = LinuxSyscalls.GetMempolicy(out int mode, m, Observations.CheckMaxNode, 0, 0);
+            return Observations.GetResult(rc, mode, m);
+        })));
+        Observations.AddNumaMaps(NumaMapsParser.ReadSelf(), Reservation, facts);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        for (int s = 0; s < Slots; s++)
+        {
+            if (_shmids[s] < 0) continue;
+            for (int v = 0; v < Views; v++) LinuxSyscalls.Shmdt((nint)ViewAddress(Reservation, s, v));
+        }
+        // Whatever is left of the reservation (PROT_NONE pieces; holes are fine for munmap).
+        LinuxSyscalls.Munmap((nint)Reservation, ReservationBytes);
+        _policyThread.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using PolicyStress.Engine;
+using PolicyStress.Linux;
+
+namespace PolicyStress.Cli.Conformance;
+
+/// <summary>The text forms both sides' answers are compared in.</summary>
+internal static class Observations
+{
+    /// <summary>Mask arrays are pre-filled with this, so words the call leaves alone show up as such.</summary>
+    public const ulong Sentinel = 0x5a5a_5a5a_5a5a_5a5a;
+    /// <summary>The mask size used for the per-page get_mempolicy checks: all of MAX_NUMNODES (1024 bits).</summary>
+    public const int CheckWords = 16;
+    public const ulong CheckMaxNode = 1025;
+
+    public static ulong[]? NewMask(int words)
+    {
+        if (words < 0) return null;
+        var m = new ulong[words];
+        Array.Fill(m, Sentinel);
+        return m;
+    }
+
+    public static string Rc(long rc) => rc >= 0 ? rc.ToString(CultureInfo.InvariantCulture) : Errno.Name(rc);
+
+    /// <summary>get_mempolicy's answer: the return value, then (on success) the mode and the mask words.</summary>
+    public static string GetResult(long rc, int mode, ulong[]? mask)
+    {
+        if (rc < 0) return "rc=" + Errno.Name(rc);
+        var sb = new StringBuilder("rc=").Append(rc).Append(" mode=").Append(mode.ToString(CultureInfo.InvariantCulture));
+        if (mask is not null)
+        {
+            // Runs of equal words are summarised as "word*count", to keep lines short.
+            sb.Append(" mask=");
+            for (int i = 0; i < mask.Length;)
+            {
+                int j = i;
+                while (j < mask.Length && mask[j] == mask[i]) j++;
+                if (i > 0) sb.Append(',');
+                sb.Append("0x").Append(mask[i].ToString("x", CultureInfo.InvariantCulture));
+                if (j - i > 1) sb.Append('*').Append(j - i);
+                i = j;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The numa_maps lines of vmas inside the reservation, keyed by their offset from it. Compared: the
+    /// start (vma split/merge structure), the policy string, the file, the page counts. Stripped: active=
+    /// (exclusion: LRU state the model does not track — whether a page sits on the active list depends on
+    /// reclaim and lru_add batching, not on policy).
+    /// </summary>
+    public static void AddNumaMaps(IReadOnlyList<NumaMapsLine> lines, ulong reservation, List<(string, string)> facts)
+    {
+        var starts = new StringBuilder();
+        foreach (var l in lines)
+        {
+            if (l.Start < reservation || l.Start >= reservation + ConformanceLayout.ReservationBytes) continue;
+            string at = "R+" + (l.Start - reservation).ToString("x", CultureInfo.InvariantCulture);
+            starts.Append(at).Append(' ');
+            var sb = new StringBuilder(l.Policy);
+            if (l.File is not null) sb.Append(" file=").Append(l.File);
+            foreach (var f in l.Flags) sb.Append(' ').Append(f);
+            foreach (var (k, v) in l.Counters.Where(c => c.Key != "active").OrderBy(c => c.Key, StringComparer.Ordinal))
+                sb.Append(' ').Append(k).Append('=').Append(v);
+            foreach (var (n, p) in l.NodePages) sb.Append(" N").Append(n).Append('=').Append(p);
+            facts.Add(("numa_maps " + at, sb.ToString()));
+        }
+        facts.Add(("numa_maps vmas", starts.ToString().TrimEnd()));
+    }
+}
