@@ -76,6 +76,14 @@ public class NodeMaskTests
         words[15] = 1UL << 63;                                      // node 1023 is the last valid one
         Assert.Equal(0, UserNodeMask.TryParse(words, 2049, out m));
         Assert.True(m.IsSet(1023));
+        // past MAX_NUMNODES get_nodes() checks whole words: a bit above maxnode in the top word still counts
+        words[15] = 0;
+        words[16] = 1UL << 40;                                      // node 1064, beyond maxnode 1030
+        Assert.Equal(-Errno.EINVAL, UserNodeMask.TryParse(words, 1031, out _));
+        words[16] = 0;
+        words[15] = 1UL << 40;                                      // below MAX_NUMNODES: masked by maxnode
+        Assert.Equal(0, UserNodeMask.TryParse(words, 1000, out m));
+        Assert.False(m.IsSet(1000));
         // more than a page of bits is EINVAL, whatever the array holds
         Assert.Equal(-Errno.EINVAL, UserNodeMask.TryParse(new ulong[600], 4096 * 8 + 2, out _));
     }

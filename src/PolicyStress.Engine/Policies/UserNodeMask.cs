@@ -56,12 +56,15 @@ public sealed class UserNodeMask : IEquatable<UserNodeMask>
         {
             ulong v = nmask[w];
             ulong lo = w * 64;
-            if (bits - lo < 64) v &= (1UL << (int)(bits - lo)) - 1; // bits past maxnode are ignored
             if (lo >= MaxNumNodes)
             {
-                if (v != 0) return -Errno.EINVAL;   // the unsupported part must be all zero
+                // The unsupported part must be all zero, checked a whole word at a time: get_nodes() reads
+                // each word past MAX_NUMNODES with get_bitmap(..., BITS_PER_LONG), which masks nothing, so a
+                // stray bit above maxnode in the top word is EINVAL too.
+                if (v != 0) return -Errno.EINVAL;
                 continue;
             }
+            if (bits - lo < 64) v &= (1UL << (int)(bits - lo)) - 1; // bits past maxnode are ignored
             mask._words[w] = v;
         }
         return 0;
