@@ -38,12 +38,18 @@ public class ReplaceTests
         AssertIdleRefcounts(sp);
 
         Assert.Equal(0, k.Mbind(t, addr + 20 * Page, 40 * Page, Preferred, Mask(3), MaxNode, 0));      // C
-        Assert.Equal([(10UL, 20UL, "interleave:0-1"), (20UL, 60UL, "prefer:3"), (60UL, 80UL, "bind:2")], Tree(sp));
+        // Through mbind the tree is written vma by vma: [20,30) from the piece of A's vma, then [30,60) from the
+        // default vma merged with the head of B's (a SysV shm vma is never merged away whole, but may grow or
+        // shrink). The ranges and policies are those of the worked example; the [20,60) node comes in two.
+        Assert.Equal([(10UL, 20UL, "interleave:0-1"), (20UL, 30UL, "prefer:3"), (30UL, 60UL, "prefer:3"), (60UL, 80UL, "bind:2")], Tree(sp));
         AssertIdleRefcounts(sp);
 
         Assert.Equal(0, k.Mbind(t, addr, 100 * Page, Default, null, 0, 0));
         Assert.Empty(sp.Nodes());
-        Assert.Single(t.Mm.VmaList);   // every piece went back to "no policy" and merged
+        // Every piece went back to "no policy" but stays a vma of its own: a merge may not delete a SysV shm
+        // vma (shm_vm_ops has a close hook), as kernel 6.18's numa_maps shows.
+        Assert.All(t.Mm.VmaList, v => Assert.Null(v.VmPolicy));
+        Assert.True(t.Mm.VmaList.Count > 1);
         AssertClean(k);
     }
 

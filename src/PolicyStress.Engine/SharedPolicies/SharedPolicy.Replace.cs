@@ -160,7 +160,7 @@ public sealed partial class SharedPolicy
             case RefScheme.VmaHeldEpoch:
                 // Figure 3 as written: removing the policy drops the tree's and every vma's reference at once.
                 foreach (var m in _attached)
-                    if (m.HeldPolicies.Remove(pol)) Cache.Put(pol);
+                    if (m.HeldPolicies.Remove(pol)) _unpublishedPuts.Add(pol);
                 break;
             case RefScheme.VmaHeldGraveyard:
                 // Lee's list: the vmas keep their references; the policy waits for them to detach.
@@ -171,7 +171,7 @@ public sealed partial class SharedPolicy
                 }
                 break;
         }
-        Cache.Put(pol);
+        _unpublishedPuts.Add(pol);
     }
 
     private void HoldFor(Mapping m, Mempolicy pol)
@@ -179,13 +179,22 @@ public sealed partial class SharedPolicy
         if (m.HeldPolicies.Add(pol)) Cache.Get(pol);
     }
 
-    /// <summary>Publish the ranges for lock-free readers; called with the write lock held.</summary>
+    /// <summary>
+    /// Publish the ranges for lock-free readers, then drop the references of the policies this write
+    /// removed. The order matters for snapshot trees: a policy may be retired (and its grace period
+    /// start) only once no published copy reaches it — call_rcu after the unlink, never before.
+    /// Called with the write lock held.
+    /// </summary>
     private void Publish()
     {
-        if (_lock.Kind != SpLockKind.Snapshot) return;
-        var snap = new SpRange[_nodes.Count];
-        for (int i = 0; i < snap.Length; i++) snap[i] = new SpRange(_nodes[i].Start, _nodes[i].End, _nodes[i].Policy);
-        Volatile.Write(ref _published, snap);   // release: readers see fully built ranges
+        if (_lock.Kind == SpLockKind.Snapshot)
+        {
+            var snap = new SpRange[_nodes.Count];
+            for (int i = 0; i < snap.Length; i++) snap[i] = new SpRange(_nodes[i].Start, _nodes[i].End, _nodes[i].Policy);
+            Volatile.Write(ref _published, snap);   // release: readers see fully built ranges
+        }
+        foreach (var p in _unpublishedPuts) Cache.Put(p);
+        _unpublishedPuts.Clear();
     }
 
     /// <summary>A mapping of this object appears (shmat, mmap). Under the vma-held schemes it takes a
@@ -217,7 +226,7 @@ public sealed partial class SharedPolicy
     {
         _lock.EnterWrite();
         while (_nodes.Count > 0) DeleteAt(_nodes.Count - 1);
-        foreach (var p in _retired) Cache.Put(p);
+        _unpublishedPuts.AddRange(_retired);
         _retired.Clear();
         Publish();
         _lock.ExitWrite();

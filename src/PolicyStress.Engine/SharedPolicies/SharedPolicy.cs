@@ -25,6 +25,7 @@ public sealed partial class SharedPolicy
     private readonly List<Mapping> _attached = new();        // vma-held schemes: who holds references
     private readonly HashSet<Mempolicy> _graveyard = new();  // graveyard scheme: removed, still referenced
     private readonly List<Mempolicy> _retired = new();       // scheme none: removed, freed only at teardown
+    private readonly List<Mempolicy> _unpublishedPuts = new(); // removed by this write; dropped after Publish()
 
     internal SharedPolicy(Kernel kernel)
     {
