@@ -8,12 +8,13 @@ public static class CsvSchema
 {
     public const int Version = 1;
 
+    /// <summary>The writer kinds' column prefixes, in the order of <c>WriterKind</c>.</summary>
+    public static readonly string[] WriterPrefixes = ["mbind", "attach", "setpol", "numamaps", "hugetlb"];
+
+    // After WriterPrefixes: static fields initialise in text order.
     public static readonly (string Name, string Meaning)[] Columns = BuildColumns();
 
     public static string Header => string.Join(',', Columns.Select(c => c.Name));
-
-    /// <summary>The writer kinds' column prefixes, in the order of <c>WriterKind</c>.</summary>
-    public static readonly string[] WriterPrefixes = ["mbind", "attach", "setpol", "numamaps", "hugetlb"];
 
     private static (string, string)[] BuildColumns()
     {
