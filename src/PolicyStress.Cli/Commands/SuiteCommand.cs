@@ -28,6 +28,7 @@ internal static class SuiteCommand
             var configs = SuitePlan.Create(topology, q, r, SuitePlan.Template(q) with { Placement = placement });
             var (points, exit, csvLine) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: false);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            console.Profile.Width = Math.Max(console.Profile.Width, 120);   // redirected output defaults to 80 and wraps scheme names
             SummaryTable.Write(console, points);
             Console.Out.WriteLine(csvLine);
             return exit;

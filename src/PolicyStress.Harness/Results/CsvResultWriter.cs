@@ -3,7 +3,7 @@ using System.Text;
 namespace PolicyStress.Harness.Results;
 
 /// <summary>
-/// Writes rows to "&lt;path&gt;.partial" and renames it to <c>path</c> at the end — also when the sweep is
+/// Writes rows to "&lt;path&gt;.tmp" and renames it to <c>path</c> at the end — also when the sweep is
 /// cancelled, so finished rows are kept; a reader never sees a half-written file at <c>path</c>. A writer
 /// that finished no row leaves nothing behind.
 /// </summary>
@@ -15,7 +15,7 @@ public sealed class CsvResultWriter : IDisposable
     public CsvResultWriter(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        TempPath = Path + ".partial";
+        TempPath = Path + ".tmp";   // /results/*.tmp is git-ignored
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _out = new StreamWriter(TempPath, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
         _out.WriteLine(CsvSchema.Header);

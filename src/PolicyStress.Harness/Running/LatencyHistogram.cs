@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace PolicyStress.Harness.Running;
 
@@ -12,38 +13,46 @@ public sealed class LatencyHistogram
 {
     private const int SubBits = 5, Sub = 1 << SubBits, Linear = 2 * Sub;
     private readonly long[] _counts = new long[Linear + (63 - SubBits - 1) * Sub];
-    private long _max, _total;
+    // The totals written on every record sit in the middle of 256 padded bytes: histograms of different
+    // workers are allocated back to back, and their hot fields must not share a cache line.
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct Totals
+    {
+        [FieldOffset(128)] public long Max;
+        [FieldOffset(136)] public long Total;
+    }
 
-    public long Count => _total;
+    private Totals _t;
+
+    public long Count => _t.Total;
 
     public void Record(long ticks)
     {
         if (ticks < 0) ticks = 0;
         _counts[Index(ticks)]++;
-        _total++;
-        if (ticks > _max) _max = ticks;
+        _t.Total++;
+        if (ticks > _t.Max) _t.Max = ticks;
     }
 
     public void Clear()
     {
         Array.Clear(_counts);
-        _max = 0;
-        _total = 0;
+        _t = default;
     }
 
     /// <summary>Add another histogram's counts (after its thread finished).</summary>
     public void Add(LatencyHistogram other)
     {
         for (int i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
-        _total += other._total;
-        _max = Math.Max(_max, other._max);
+        _t.Total += other._t.Total;
+        _t.Max = Math.Max(_t.Max, other._t.Max);
     }
 
     /// <summary>The value at quantile <paramref name="q"/> (0..1) in nanoseconds; 0 when empty.</summary>
     public double QuantileNs(double q)
     {
-        if (_total == 0) return 0;
-        long rank = Math.Max(1, (long)Math.Ceiling(q * _total));
+        if (_t.Total == 0) return 0;
+        long rank = Math.Max(1, (long)Math.Ceiling(q * _t.Total));
         long seen = 0;
         for (int i = 0; i < _counts.Length; i++)
         {
@@ -53,7 +62,7 @@ public sealed class LatencyHistogram
         return MaxNs;
     }
 
-    public double MaxNs => TicksToNs(_max);
+    public double MaxNs => TicksToNs(_t.Max);
 
     private static int Index(long v)
     {
