@@ -25,7 +25,8 @@ public static class Program
         }
         try
         {
-            return parse.Invoke();
+            // No default handler: a UsageException must reach the catch below (one line, exit 2), not a stack trace.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {

@@ -1,0 +1,25 @@
+using PolicyStress.Harness.Results;
+using PolicyStress.Harness.Running;
+using PolicyStress.Harness.Workloads;
+
+namespace PolicyStress.Cli.ConsoleUi;
+
+/// <summary>The plain one-line forms of a configuration and of a finished point.</summary>
+internal static class PointText
+{
+    public static string Config(RunConfig c) =>
+        $"{WorkloadNames.Name(c.Workload)} {SchemeSpelling.Name(c.Scheme)} {SchemeSpelling.Name(c.SpLock)}" +
+        (c.Bugs != Engine.Refcounting.Bugs2007.None ? $" bugs={SchemeSpelling.Name(c.Bugs)}" : "") +
+        $" tasks={c.FaultingTasks}" + (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : "") + $" rep={c.Rep}";
+
+    public static string Finished(int index, int total, RunConfig c, RunOutcome o) =>
+        $"[{index + 1}/{total}] {Config(c)}: {Numbers.Rate(o.FaultsPerSec)} faults/s, {Numbers.Rate(o.FaultsPerCpuSec)}/cpu-s, " +
+        $"task min/max {Numbers.Rate(o.TaskMinFaultsPerSec)}/{Numbers.Rate(o.TaskMaxFaultsPerSec)}, p99 {Numbers.Ns(o.LatP99Ns)}, " +
+        $"refs/fault {o.RefAtomicsPerFault:0.00}" + (o.CpuMismatches > 0 ? $", CPU mismatches {o.CpuMismatches}" : "") +
+        (o.FaultErrors > 0 ? $", fault errors {o.FaultErrors}" : "");
+
+    /// <summary>The audit line, with a verdict for schemes that do not claim safety.</summary>
+    public static string Audit(RunOutcome o) =>
+        o.Audit + (o.AuditFailed ? "  <-- FAILED: this scheme claims safety"
+            : !o.ClaimsSafety && o.Audit.Findings > 0 ? "  (expected: this scheme does not claim safety)" : "");
+}

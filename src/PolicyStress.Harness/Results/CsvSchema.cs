@@ -1,0 +1,99 @@
+namespace PolicyStress.Harness.Results;
+
+/// <summary>
+/// The result CSV's columns, in order, with their meaning. Documented in results/README.md; bump
+/// <see cref="Version"/> whenever a column is added, removed, renamed or changes meaning.
+/// </summary>
+public static class CsvSchema
+{
+    public const int Version = 1;
+
+    /// <summary>The writer kinds' column prefixes, in the order of <c>WriterKind</c>.</summary>
+    public static readonly string[] WriterPrefixes = ["mbind", "attach", "setpol", "numamaps", "hugetlb"];
+
+    // After WriterPrefixes: static fields initialise in text order.
+    public static readonly (string Name, string Meaning)[] Columns = BuildColumns();
+
+    public static string Header => string.Join(',', Columns.Select(c => c.Name));
+
+    private static (string, string)[] BuildColumns()
+    {
+        var c = new List<(string, string)>
+        {
+            ("schema_version", "version of this schema"),
+            ("utc_start", "UTC time the suite or run began (ISO 8601)"),
+            ("git_commit", "commit of the binary's repository, 12 hex digits"),
+            ("git_dirty", "true when tracked files differed from the commit"),
+            ("host", "machine name"),
+            ("os", "OS description"),
+            ("kernel_release", "uname -r"),
+            ("cpu_model", "first model name of /proc/cpuinfo"),
+            ("logical_cpus", "online CPUs of the machine"),
+            ("numa_nodes", "NUMA nodes of the machine"),
+            ("topology", "real (sysfs nodes) or virtual (--fake-numa split)"),
+            ("topology_nodes", "nodes of the topology the run used"),
+            ("allowed_cpus", "CPUs this process may use (cpuset/taskset), kernel list format"),
+            ("dotnet_version", ".NET runtime description"),
+            ("gc_mode", "workstation|server and concurrent|nonconcurrent"),
+            ("tiered_compilation", "DOTNET_TieredCompilation or the runtimeconfig switch; default when unset"),
+            ("tiered_pgo", "DOTNET_TieredPGO or the runtimeconfig switch; default when unset"),
+            ("workload", "pft|wis|storm|churn"),
+            ("scheme", "refcount scheme"),
+            ("sp_lock", "shared policy tree lock"),
+            ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none"),
+            ("tasks", "--tasks value"),
+            ("faulting_tasks", "faulting threads started (storm: tasks x storm factor)"),
+            ("threads_per_mm", "tasks sharing one mm (1 = process model)"),
+            ("placement", "spread|compact|nodes=a:b"),
+            ("cpus", "planned CPU of each task, ':'-separated"),
+            ("warmup_s", "warm-up seconds"),
+            ("duration_s", "measured seconds requested"),
+            ("interval_s", "measured interval length, seconds"),
+            ("rep", "repetition, 1-based"),
+            ("mbind_rate", "installer mbind calls per second (churn)"),
+            ("pages_per_task", "pages each task faults per pass"),
+            ("sample_every", "one fault in this many is timed"),
+            ("measured_s", "mean measured wall time per task, seconds"),
+            ("faults", "faults in the measured window, all tasks"),
+            ("fault_errors", "faults that returned an errno (whole run)"),
+            ("faults_per_s", "sum over tasks of faults per wall second"),
+            ("faults_per_cpu_s", "faults per second of faulting-thread CPU time"),
+            ("task_min_faults_per_s", "slowest task's faults per second (fairness)"),
+            ("task_max_faults_per_s", "fastest task's faults per second"),
+            ("lat_samples", "timed faults in the measured window"),
+            ("lat_p50_ns", "fault latency median, ns (log-linear histogram, <=3% error)"),
+            ("lat_p99_ns", "fault latency 99th percentile, ns"),
+            ("lat_p999_ns", "fault latency 99.9th percentile, ns"),
+            ("lat_max_ns", "largest timed fault, ns"),
+            ("ref_atomics_per_fault", "refcount atomic operations per fault"),
+            ("allocations", "page allocations by the faulting tasks (whole run)"),
+            ("minor_faults", "faults that found the page present (whole run; 0 expected)"),
+            ("cpu_mismatches", "tasks whose sched_getcpu differed from the planned CPU"),
+            ("observed_cpus", "sched_getcpu of each task after pinning, ':'-separated"),
+        };
+        foreach (var w in WriterPrefixes)
+        {
+            c.Add(($"{w}_ops", $"{w} writer operations in the measured window"));
+            c.Add(($"{w}_failures", $"{w} operations the engine refused"));
+            c.Add(($"{w}_p50_ns", $"{w} operation latency median, ns"));
+            c.Add(($"{w}_p99_ns", $"{w} operation latency 99th percentile, ns"));
+            c.Add(($"{w}_max_ns", $"{w} longest operation, ns"));
+        }
+        c.AddRange(
+        [
+            ("uaf", "auditor: uses after free"),
+            ("underflow", "auditor: counts that went below zero"),
+            ("static_puts", "auditor: puts on static policies never got"),
+            ("double_free", "auditor: puts on freed policies"),
+            ("leaked", "auditor: live policies no structure owns"),
+            ("tree_errors", "auditor: shared tree invariant violations"),
+            ("ref_mismatch", "auditor: counts that differ from owned references"),
+            ("waiting_peak", "most policies waiting to be freed at once (graveyard/epoch/snapshot)"),
+            ("freed", "policies freed"),
+            ("findings", "sum of the auditor's findings"),
+            ("claims_safety", "the scheme claims safety (a finding is a failure)"),
+            ("audit_failed", "claims_safety and findings > 0"),
+        ]);
+        return [.. c];
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace PolicyStress.Harness.Results;
+
+/// <summary>
+/// One CSV row: a value per <see cref="CsvSchema"/> column, kept as the invariant-culture text that is
+/// written, so a row read back compares equal to the row written.
+/// </summary>
+public sealed class ResultRow
+{
+    private static readonly Dictionary<string, int> Index =
+        CsvSchema.Columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i);
+
+    private readonly string[] _values;
+
+    public ResultRow() => _values = Enumerable.Repeat("", CsvSchema.Columns.Length).ToArray();
+
+    internal ResultRow(string[] values) => _values = values;
+
+    public IReadOnlyList<string> Values => _values;
+
+    public string this[string column]
+    {
+        get => _values[Ordinal(column)];
+        set => _values[Ordinal(column)] = value;
+    }
+
+    public void Set(string column, long v) => this[column] = v.ToString(CultureInfo.InvariantCulture);
+    public void Set(string column, bool v) => this[column] = v ? "true" : "false";
+    /// <summary>Doubles keep 6 significant digits: enough for a rate, short in the file.</summary>
+    public void Set(string column, double v) => this[column] = v.ToString("G6", CultureInfo.InvariantCulture);
+
+    public double GetDouble(string column) => double.Parse(this[column], CultureInfo.InvariantCulture);
+    public long GetLong(string column) => long.Parse(this[column], CultureInfo.InvariantCulture);
+    public bool GetBool(string column) => this[column] == "true";
+
+    private static int Ordinal(string column) =>
+        Index.TryGetValue(column, out int i) ? i : throw new KeyNotFoundException($"no CSV column '{column}' in schema {CsvSchema.Version}");
+}

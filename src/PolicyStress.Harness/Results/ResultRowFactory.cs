@@ -1,0 +1,92 @@
+using System.Globalization;
+using PolicyStress.Engine.Refcounting;
+using PolicyStress.Harness.Running;
+using PolicyStress.Harness.Topology;
+using PolicyStress.Harness.Workloads;
+
+namespace PolicyStress.Harness.Results;
+
+/// <summary>Builds the CSV row of one finished run: provenance, configuration, measurements, audit.</summary>
+public static class ResultRowFactory
+{
+    public static ResultRow Create(Provenance p, RunTopology t, RunConfig c, RunOutcome o)
+    {
+        var r = new ResultRow();
+        r.Set("schema_version", CsvSchema.Version);
+        r["utc_start"] = p.UtcStart.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        r["git_commit"] = p.GitCommit;
+        r.Set("git_dirty", p.GitDirty);
+        r["host"] = p.Host;
+        r["os"] = p.Os;
+        r["kernel_release"] = p.KernelRelease;
+        r["cpu_model"] = t.CpuModel;
+        r.Set("logical_cpus", t.LogicalCpus);
+        r.Set("numa_nodes", t.MachineNodes);
+        r["topology"] = t.Kind;
+        r.Set("topology_nodes", t.Nodes.Count);
+        r["allowed_cpus"] = Linux.CpuList.Format(t.AllowedCpus);
+        r["dotnet_version"] = p.DotnetVersion;
+        r["gc_mode"] = p.GcMode;
+        r["tiered_compilation"] = p.TieredCompilation;
+        r["tiered_pgo"] = p.TieredPgo;
+
+        r["workload"] = WorkloadNames.Name(c.Workload);
+        r["scheme"] = SchemeSpelling.Name(c.Scheme);
+        r["sp_lock"] = SchemeSpelling.Name(c.SpLock);
+        r["bugs"] = SchemeSpelling.Name(c.Bugs);
+        r.Set("tasks", c.Tasks);
+        r.Set("faulting_tasks", c.FaultingTasks);
+        r.Set("threads_per_mm", c.ThreadsPerMm);
+        r["placement"] = c.Placement.ToString();
+        r["cpus"] = string.Join(':', o.PlannedCpus);
+        r.Set("warmup_s", c.Warmup.TotalSeconds);
+        r.Set("duration_s", c.Duration.TotalSeconds);
+        r.Set("interval_s", c.Interval.TotalSeconds);
+        r.Set("rep", c.Rep);
+        r.Set("mbind_rate", c.MbindRate);
+        r.Set("pages_per_task", c.PagesPerTask);
+        r.Set("sample_every", c.SampleEvery);
+
+        r.Set("measured_s", o.MeasuredSeconds);
+        r.Set("faults", o.Faults);
+        r.Set("fault_errors", o.FaultErrors);
+        r.Set("faults_per_s", o.FaultsPerSec);
+        r.Set("faults_per_cpu_s", o.FaultsPerCpuSec);
+        r.Set("task_min_faults_per_s", o.TaskMinFaultsPerSec);
+        r.Set("task_max_faults_per_s", o.TaskMaxFaultsPerSec);
+        r.Set("lat_samples", o.LatencySamples);
+        r.Set("lat_p50_ns", o.LatP50Ns);
+        r.Set("lat_p99_ns", o.LatP99Ns);
+        r.Set("lat_p999_ns", o.LatP999Ns);
+        r.Set("lat_max_ns", o.LatMaxNs);
+        r.Set("ref_atomics_per_fault", o.RefAtomicsPerFault);
+        r.Set("allocations", o.Allocations);
+        r.Set("minor_faults", o.MinorFaults);
+        r.Set("cpu_mismatches", o.CpuMismatches);
+        r["observed_cpus"] = string.Join(':', o.ObservedCpus);
+        foreach (WriterKind k in Enum.GetValues<WriterKind>())
+        {
+            string w = CsvSchema.WriterPrefixes[(int)k];
+            var s = o.Writers.GetValueOrDefault(k);
+            r.Set($"{w}_ops", s.Ops);
+            r.Set($"{w}_failures", s.Failures);
+            r.Set($"{w}_p50_ns", s.P50Ns);
+            r.Set($"{w}_p99_ns", s.P99Ns);
+            r.Set($"{w}_max_ns", s.MaxNs);
+        }
+        var a = o.Audit;
+        r.Set("uaf", a.Uaf);
+        r.Set("underflow", a.Underflow);
+        r.Set("static_puts", a.StaticPuts);
+        r.Set("double_free", a.DoubleFree);
+        r.Set("leaked", a.Leaked);
+        r.Set("tree_errors", a.TreeErrors);
+        r.Set("ref_mismatch", a.RefMismatch);
+        r.Set("waiting_peak", a.WaitingPeak);
+        r.Set("freed", a.Freed);
+        r.Set("findings", a.Findings);
+        r.Set("claims_safety", o.ClaimsSafety);
+        r.Set("audit_failed", o.AuditFailed);
+        return r;
+    }
+}

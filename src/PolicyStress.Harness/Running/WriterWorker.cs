@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using PolicyStress.Engine;
+using PolicyStress.Harness.Workloads;
+
+namespace PolicyStress.Harness.Running;
+
+/// <summary>
+/// The thread of one writer: paced to its rate (sleeping offline, so grace periods do not wait for it),
+/// each operation timed; operations inside the measured window are counted.
+/// </summary>
+internal sealed class WriterWorker(Kernel kernel, Writer writer, RunControl control)
+{
+    public LatencyHistogram Latency { get; } = new();
+    public long Ops { get; private set; }
+    public long Failures { get; private set; }
+
+    public void Run()
+    {
+        control.Ready.Signal();
+        control.Go.Wait();
+        var task = writer.Task;
+        kernel.TaskOnline(task);
+        try
+        {
+            long n = 0, start = control.StartTs, warm = control.WarmupEndTs, end = control.EndTs;
+            double perTick = (double)writer.Rate / Stopwatch.Frequency;
+            while (!control.Stop.IsSet)
+            {
+                long now = Stopwatch.GetTimestamp();
+                if (now >= end) break;
+                if (n >= (long)((now - start) * perTick))
+                {
+                    kernel.TaskOffline(task);
+                    Thread.Sleep(1);
+                    kernel.TaskOnline(task);
+                    continue;
+                }
+                bool ok = writer.Step(n++);
+                long t1 = Stopwatch.GetTimestamp();
+                if (now >= warm && t1 <= end)
+                {
+                    Latency.Record(t1 - now);
+                    Ops++;
+                    if (!ok) Failures++;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            control.Fail(e);
+        }
+        finally
+        {
+            kernel.TaskOffline(task);
+        }
+    }
+}

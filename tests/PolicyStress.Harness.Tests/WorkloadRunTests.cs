@@ -1,0 +1,44 @@
+using PolicyStress.Engine.Refcounting;
+using PolicyStress.Harness.Running;
+using PolicyStress.Harness.Workloads;
+
+namespace PolicyStress.Harness.Tests;
+
+/// <summary>A short run of every workload completes, faults, and shows the audit its scheme predicts.</summary>
+public sealed class WorkloadRunTests
+{
+    private static RunConfig Short(WorkloadKind w, RefScheme s, SpLockKind l = SpLockKind.RwLock) => new()
+    {
+        Workload = w, Scheme = s, SpLock = l, Tasks = 2, StormFactor = 2,
+        Warmup = TimeSpan.FromMilliseconds(50), Duration = TimeSpan.FromMilliseconds(200), Interval = TimeSpan.FromMilliseconds(100),
+    };
+
+    [Theory]
+    [InlineData(WorkloadKind.Pft, RefScheme.Lookup, SpLockKind.RwLock)]
+    [InlineData(WorkloadKind.Wis, RefScheme.None, SpLockKind.Snapshot)]
+    [InlineData(WorkloadKind.Storm, RefScheme.Lookup, SpLockKind.Sharded)]
+    [InlineData(WorkloadKind.Churn, RefScheme.Lookup, SpLockKind.RwLock)]
+    [InlineData(WorkloadKind.Churn, RefScheme.VmaHeldEpoch, SpLockKind.Snapshot)]
+    [InlineData(WorkloadKind.Churn, RefScheme.Lookup2007, SpLockKind.Spin)]
+    public void SafeSchemes_RunClean(WorkloadKind w, RefScheme s, SpLockKind l)
+    {
+        var o = StressRunner.Run(Short(w, s, l), TestTopologies.LiveVirtual());
+
+        Assert.True(o.Faults > 0);
+        Assert.Equal(0, o.FaultErrors);
+        Assert.True(o.LatencySamples > 0);
+        Assert.Equal(s != RefScheme.None, o.ClaimsSafety);
+        Assert.Equal(0, o.Audit.Findings);
+        Assert.Equal(0, o.MinorFaults);   // every fault allocates: the pages are released after each pass
+        if (w == WorkloadKind.Churn) Assert.All(o.Writers.Values, ws => Assert.True(ws.Ops > 0));
+    }
+
+    [Fact]
+    public void Churn_Lookup2007WithAllBugs_ShowsFindings()
+    {
+        var o = StressRunner.Run(Short(WorkloadKind.Churn, RefScheme.Lookup2007) with { Bugs = Bugs2007.All }, TestTopologies.LiveVirtual());
+
+        Assert.False(o.ClaimsSafety);
+        Assert.True(o.Audit.Findings > 0, o.Audit.ToString());
+    }
+}
