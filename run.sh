@@ -18,7 +18,16 @@ case "$verb" in
   test)
     shift
     build
-    exec dotnet test PolicyStress.sln -c Release --no-build -nologo -v quiet "$@"
+    log=$(mktemp)
+    set +e
+    dotnet test PolicyStress.sln -c Release --no-build -nologo -v quiet "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    # One closing line over every test project, in the plain form CI reads.
+    awk '/(Passed|Failed)!/ { for (i = 1; i < NF; i++) { if ($i == "Passed:") p += $(i+1); if ($i == "Failed:") f += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+         END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s; if (p == 0) exit 1 }' "$log" || rc=1
+    rm -f "$log"
+    exit "$rc"
     ;;
   bench)
     shift
