@@ -11,8 +11,8 @@ public sealed partial class Kernel
     /// mbind(2), as do_mbind() orders its checks: flag bits (EINVAL), MOVE_ALL without CAP_SYS_NICE (EPERM),
     /// unaligned start (EINVAL), wrapping range (EINVAL), empty range (0), mode and mask (EINVAL), then under
     /// the mmap lock (write): holes (EFAULT unless MPOL_DEFAULT; a range with no vma at all is EFAULT
-    /// always), vma split/merge and policy replacement, and last the STRICT page check (EIO — after the
-    /// policy has been applied, as the kernel does).
+    /// always), vma split/merge and policy replacement, and last the STRICT page check (EIO: before any
+    /// change for STRICT alone, after the policy has been applied for STRICT with MOVE*, as do_mbind does).
     /// </summary>
     public int Mbind(TaskStruct task, ulong start, ulong len, int mode, ulong[]? nmask, ulong maxnode, uint flags)
     {
@@ -41,6 +41,10 @@ public sealed partial class Kernel
             err = CheckRange(mm, start, end, discontigOk);
             if (err != 0) return err;
             var queued = QueuePages(mm, start, end, nodes.Low, flags, out long failed);
+            // queue_pages_range(): STRICT without MOVE* stops the walk at the first misplaced page with
+            // -EIO, and do_mbind() then skips mbind_range(): no vma or shared policy changes. With MOVE*
+            // the failures are only counted; the policy is applied and EIO reported at the end.
+            if (failed > 0 && (flags & (MpolFlags.MfMove | MpolFlags.MfMoveAll)) == 0) return -Errno.EIO;
             int i = mm.IndexAfter(start);
             Vma? prev = i > 0 ? mm.Vmas[i - 1] : null;
             ulong cursor = start;
