@@ -25,7 +25,9 @@ public static class Program
         }
         try
         {
-            return parse.Invoke();
+            // Without this the parser's own handler prints the stack trace and returns 1, and the
+            // UsageException below never arrives.
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
