@@ -25,7 +25,8 @@ public static class Program
         }
         try
         {
-            // No default handler: a UsageException must reach the catch below (one line, exit 2), not a stack trace.
+            // Without this the parser's own handler prints the stack trace and returns 1, and the
+            // UsageException below never arrives.
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)

@@ -10,9 +10,9 @@ public sealed partial class Kernel
     /// <summary>
     /// mbind(2), as do_mbind() orders its checks: flag bits (EINVAL), MOVE_ALL without CAP_SYS_NICE (EPERM),
     /// unaligned start (EINVAL), wrapping range (EINVAL), empty range (0), mode and mask (EINVAL), then under
-    /// the mmap lock (write): holes (EFAULT unless MPOL_DEFAULT; a range with no vma at all is EFAULT
-    /// always), vma split/merge and policy replacement, and last the STRICT page check (EIO — after the
-    /// policy has been applied, as the kernel does).
+    /// the mmap lock (write): one address-ordered walk for holes (EFAULT unless MPOL_DEFAULT; a range with
+    /// no vma at all is EFAULT always) and, with STRICT alone, misplaced pages (EIO, before any change);
+    /// then vma split/merge and policy replacement, migration, and EIO for STRICT with MOVE* failures.
     /// </summary>
     public int Mbind(TaskStruct task, ulong start, ulong len, int mode, ulong[]? nmask, ulong maxnode, uint flags)
     {
@@ -38,9 +38,8 @@ public sealed partial class Kernel
         mm.MmapLock.EnterWriteLock();
         try
         {
-            err = CheckRange(mm, start, end, discontigOk);
+            err = QueuePages(mm, start, end, nodes.Low, flags, discontigOk, out var queued, out long failed);
             if (err != 0) return err;
-            var queued = QueuePages(mm, start, end, nodes.Low, flags, out long failed);
             int i = mm.IndexAfter(start);
             Vma? prev = i > 0 ? mm.Vmas[i - 1] : null;
             ulong cursor = start;
@@ -63,18 +62,6 @@ public sealed partial class Kernel
             Policies.Put(newPol);   // the creator's reference
             Quiescent(task);
         }
-    }
-
-    /// <summary>queue_pages_test_walk()'s hole checks: head, middle and tail holes, and no vma at all.</summary>
-    private static int CheckRange(Mm mm, ulong start, ulong end, bool discontigOk)
-    {
-        int i = mm.IndexAfter(start);
-        if (i >= mm.Vmas.Count || mm.Vmas[i].Start >= end) return -Errno.EFAULT;   // whole range in a hole
-        if (discontigOk) return 0;
-        if (mm.Vmas[i].Start > start) return -Errno.EFAULT;
-        for (; i < mm.Vmas.Count && mm.Vmas[i].End < end; i++)
-            if (i + 1 >= mm.Vmas.Count || mm.Vmas[i + 1].Start != mm.Vmas[i].End) return -Errno.EFAULT;
-        return 0;
     }
 
     /// <summary>
@@ -141,7 +128,7 @@ public sealed partial class Kernel
     {
         if (a is null || b is null) return a == b;
         if (a.Mode != b.Mode || a.Flags != b.Flags || a.HomeNode != b.HomeNode) return false;
-        if (a.StoresUserNodemask && !Equals(a.UserNodemask, b.UserNodemask)) return false;
+        if (StoresUserNodemask(a) && !Equals(a.UserNodemask, b.UserNodemask)) return false;
         return a.Mode == MempolicyMode.Local || a.Nodes == b.Nodes;
     }
 }

@@ -11,15 +11,33 @@ namespace PolicyStress.Engine;
 /// </summary>
 public sealed partial class Kernel
 {
-    private List<(Vma Vma, ulong Addr)> QueuePages(Mm mm, ulong start, ulong end, NodeMask nodes, uint flags, out long failed)
+    /// <summary>
+    /// queue_pages_range(): one walk over the vmas of [start, end) in address order. Each vma is first
+    /// checked for a hole before it (the first vma) or after it (queue_pages_test_walk: EFAULT unless
+    /// <paramref name="discontigOk"/>), then its pages are scanned if STRICT or MOVE* asks for it: with
+    /// STRICT alone the first misplaced page stops the walk with EIO — so a misplaced page before a hole
+    /// wins over the hole, and a hole before a misplaced page wins over it. A range with no vma at all is
+    /// EFAULT even for MPOL_DEFAULT.
+    /// </summary>
+    private static int QueuePages(Mm mm, ulong start, ulong end, NodeMask nodes, uint flags, bool discontigOk,
+        out List<(Vma Vma, ulong Addr)> queued, out long failed)
     {
         failed = 0;
-        var queued = new List<(Vma, ulong)>();
+        queued = new List<(Vma, ulong)>();
         bool move = (flags & (MpolFlags.MfMove | MpolFlags.MfMoveAll)) != 0;
-        if (!move && (flags & MpolFlags.MfStrict) == 0) return queued;
+        bool scan = move || (flags & MpolFlags.MfStrict) != 0;
+        bool first = true;
         for (int i = mm.IndexAfter(start); i < mm.Vmas.Count && mm.Vmas[i].Start < end; i++)
         {
             var v = mm.Vmas[i];
+            if (first)
+            {
+                first = false;
+                if (!discontigOk && start < v.Start) return -Errno.EFAULT;   // hole at the head
+            }
+            var next = i + 1 < mm.Vmas.Count ? mm.Vmas[i + 1] : null;
+            if (!discontigOk && v.End < end && (next is null || v.End < next.Start)) return -Errno.EFAULT;   // middle or tail
+            if (!scan) continue;
             var obj = v.Mapping.Object;
             ulong step = 1UL << obj.PageShift;
             for (ulong a = Math.Max(start, v.Start); a < Math.Min(end, v.End); a += step)
@@ -29,13 +47,14 @@ public sealed partial class Kernel
                 if (v.Mapping.Mapped[idx] == 0 || page < 0 || nodes.Contains(page & MemObject.NodeMask)) continue;
                 if (!move)
                 {
-                    failed++;   // strictly unmovable: stop scanning, one failure is enough for EIO
-                    return queued;
+                    failed++;   // strictly unmovable: the walk stops here
+                    return -Errno.EIO;
                 }
+                // MOVE skips a page other mappings share (not a failure); MOVE_ALL takes it.
                 if ((flags & MpolFlags.MfMoveAll) != 0 || MapCount(obj, idx) <= 1) queued.Add((v, a));
             }
         }
-        return queued;
+        return first ? -Errno.EFAULT : 0;   // whole range in a hole
     }
 
     /// <summary>How many mappings of the object map page <paramref name="idx"/> (the page's mapcount).</summary>

@@ -132,14 +132,16 @@ public class MbindTests
     }
 
     [Fact]
-    public void StrictOnAMisplacedPageIsEioButThePolicyStays()
+    public void StrictOnAMisplacedPageIsEioAndChangesNothing()
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);
         ulong addr = MapAnon(k, t, 4);
         Assert.Equal(0, k.Fault(t, addr));   // local node 0
+        // STRICT alone: the page walk stops at the first misplaced page and mbind returns before touching
+        // any policy (seen on kernel 6.18 by the conformance driver).
         Assert.Equal(-Errno.EIO, k.Mbind(t, addr, 4 * Page, Bind, Mask(1), MaxNode, MpolFlags.MfStrict));
-        Assert.Equal((0, Bind, 2UL), PolicyAt(k, t, addr));
+        Assert.Equal((0, 0, 0UL), PolicyAt(k, t, addr));
         // STRICT with MOVE migrates instead (mbind03); the page follows the policy
         Assert.Equal(0, k.Mbind(t, addr, 4 * Page, Bind, Mask(2), MaxNode, MpolFlags.MfStrict | MpolFlags.MfMove));
         var nm = new ulong[1];

@@ -29,7 +29,18 @@ internal sealed class ConformanceDriver(TextWriter output)
         if (script is null) output.WriteLine($"conformance: seed {seed}, {ops.Count} ops, nodes allowed {string.Join(',', machine.MemsAllowed)}");
         var runner = new ConformanceRunner(topology);
         Action<int, ConfOp, string>? trace = verbose ? (i, op, r) => output.WriteLine($"{i,5}: {op.ToScript()}  => {r}") : null;
-        var outcome = runner.Run(ops, trace);
+        RunOutcome outcome;
+        try
+        {
+            outcome = runner.Run(ops, trace);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The sides are torn down already (using); keep the promise about the last line.
+            output.WriteLine($"conformance: error: {e.Message}{(e.InnerException is { } inner ? ": " + inner.Message : "")}");
+            output.WriteLine("conformance: 0 ops, 0 checks, 0 mismatches");
+            return 1;
+        }
         if (outcome.Mismatch is null)
         {
             output.WriteLine($"conformance: {outcome.Ops} ops, {outcome.Checks} checks, 0 mismatches");

@@ -15,7 +15,7 @@ internal sealed class ConformanceRunner(NumaTopology topology)
     {
         using var kernel = new LinuxSide();
         using var engine = new EngineSide(topology, kernel.Reservation);
-        var state = new ConformanceState();
+        var state = new ConformanceState(topology.NodeCount);
         long checks = 0;
         var kf = new List<(string, string)>();
         var ef = new List<(string, string)>();

@@ -14,8 +14,12 @@ internal sealed class ConformanceState
     /// <summary>Pages whose folio is dirty: written by a write fault (the first access of a view was a write).</summary>
     public HashSet<int>[] Dirty { get; } = new HashSet<int>[ConformanceLayout.Slots];
 
-    public ConformanceState()
+    /// <summary>nr_node_ids of the machine: get_mempolicy refuses a mask with maxnode below it up front.</summary>
+    public int NrNodeIds { get; }
+
+    public ConformanceState(int nrNodeIds)
     {
+        NrNodeIds = nrNodeIds;
         for (int s = 0; s < ConformanceLayout.Slots; s++)
             for (int v = 0; v < ConformanceLayout.Views; v++)
                 Touched[s, v] = new SortedSet<int>();
@@ -42,6 +46,14 @@ internal sealed class ConformanceState
     public bool WriteWithoutFault(TouchOp t) =>
         t.Write && Live(t.Slot) && Touched[t.Slot, t.View].Contains(t.Page) && !Dirty[t.Slot].Contains(t.Page);
 
+    /// <summary>
+    /// do_get_mempolicy() runs lookup_node() (and so faults the page in) before copy_nodes_to_user()
+    /// can still fail with EINVAL for a mask longer than a page; only maxnode &lt; nr_node_ids with a mask
+    /// fails before it.
+    /// </summary>
+    private bool FaultedBeforeCopyFailed(GetMempolicyOp g, string result) =>
+        result == "rc=EINVAL" && (g.MaskWords < 0 || g.MaxNode >= (ulong)NrNodeIds);
+
     /// <summary>Records the effect of <paramref name="op"/> once both sides returned <paramref name="result"/>.</summary>
     public void Update(ConfOp op, string result)
     {
@@ -63,8 +75,8 @@ internal sealed class ConformanceState
                 Touched[t.Slot, t.View].Add(t.Page);
                 if (t.Write) Dirty[t.Slot].Add(t.Page);
                 break;
-            case GetMempolicyOp g when g.Slot >= 0 && Live(g.Slot) && g.Offset >= 0 && result.StartsWith("rc=0", StringComparison.Ordinal)
-                                        && (g.Flags & 3) == 3 && g.Offset / 4096 < Pages[g.Slot]:
+            case GetMempolicyOp g when g.Flags == 3 && g.Slot >= 0 && Live(g.Slot) && g.Offset >= 0 && g.Offset / 4096 < Pages[g.Slot]
+                                        && (result.StartsWith("rc=0", StringComparison.Ordinal) || FaultedBeforeCopyFailed(g, result)):
                 Touched[g.Slot, g.View].Add((int)(g.Offset / 4096));   // lookup_node() faulted the page in
                 break;
         }

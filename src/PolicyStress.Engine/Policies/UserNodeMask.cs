@@ -41,7 +41,8 @@ public sealed class UserNodeMask : IEquatable<UserNodeMask>
 
     /// <summary>
     /// get_nodes(): copies <paramref name="maxnode"/> - 1 bits from the user's array (the kernel's famous
-    /// off-by-one), EINVAL when maxnode exceeds a page of bits or when bits beyond MAX_NUMNODES are set,
+    /// off-by-one), EINVAL when maxnode exceeds a page of bits or when bits beyond MAX_NUMNODES are set
+    /// in any word the user's maxnode reaches (whole words, even past maxnode),
     /// EFAULT when the array is shorter than maxnode says. A NULL array or maxnode 1 yields the empty mask.
     /// </summary>
     public static int TryParse(ulong[]? nmask, ulong maxnode, out UserNodeMask mask)
@@ -58,13 +59,13 @@ public sealed class UserNodeMask : IEquatable<UserNodeMask>
             ulong lo = w * 64;
             if (lo >= MaxNumNodes)
             {
-                // The unsupported part must be all zero, checked a whole word at a time: get_nodes() reads
-                // each word past MAX_NUMNODES with get_bitmap(..., BITS_PER_LONG), which masks nothing, so a
-                // stray bit above maxnode in the top word is EINVAL too.
+                // The unsupported part must be all zero, and get_nodes() reads it a whole long at a time
+                // (get_bitmap of min(maxnode, BITS_PER_LONG) bits): bits past maxnode in the last word
+                // count too.
                 if (v != 0) return -Errno.EINVAL;
                 continue;
             }
-            if (bits - lo < 64) v &= (1UL << (int)(bits - lo)) - 1; // bits past maxnode are ignored
+            if (bits - lo < 64) v &= (1UL << (int)(bits - lo)) - 1; // within MAX_NUMNODES, bits past maxnode are ignored
             mask._words[w] = v;
         }
         return 0;
