@@ -41,11 +41,18 @@ public sealed partial class Kernel
         return result;
     }
 
+    /// <summary>
+    /// The access itself. An absent page is allocated by policy and installed (page cache insert); a page
+    /// this mapping does not map yet is mapped (a minor fault; a write fault also dirties the folio); a page
+    /// it maps already takes no fault at all — a write through a writable clean pte only sets the pte's
+    /// dirty bit, which numa_maps counts for this mapping alone (<see cref="Mapping.PteDirty"/>).
+    /// </summary>
     private int FaultIn(TaskStruct task, Vma vma, ulong addr, bool write)
     {
         var mapping = vma.Mapping;
         var obj = mapping.Object;
         ulong idx = vma.ObjectIndex(addr);
+        byte pte = write ? Mapping.PteDirty : Mapping.PteClean;
         int cur = Volatile.Read(ref obj.Pages[idx]);
         if (cur < 0)
         {
@@ -58,14 +65,22 @@ public sealed partial class Kernel
             if (cur < 0)
             {
                 task.Stats.Allocations++;
-                mapping.Mapped[idx] = 1;
+                mapping.Mapped[idx] = pte;
                 return nid;
             }
             Pages.Release(nid);
         }
-        task.Stats.MinorFaults++;
-        if (write && (cur & MemObject.DirtyBit) == 0) Interlocked.Or(ref obj.Pages[idx], MemObject.DirtyBit);
-        mapping.Mapped[idx] = 1;
+        byte mapped = mapping.Mapped[idx];
+        if (mapped == 0)
+        {
+            task.Stats.MinorFaults++;
+            if (write && (cur & MemObject.DirtyBit) == 0) Interlocked.Or(ref obj.Pages[idx], MemObject.DirtyBit);
+            mapping.Mapped[idx] = pte;
+        }
+        else if (write && mapped != Mapping.PteDirty)
+        {
+            mapping.Mapped[idx] = Mapping.PteDirty;   // no fault: the MMU sets the dirty bit of the pte
+        }
         return cur & MemObject.NodeMask;
     }
 

@@ -128,7 +128,7 @@ public sealed partial class Kernel
     {
         if (a is null || b is null) return a == b;
         if (a.Mode != b.Mode || a.Flags != b.Flags || a.HomeNode != b.HomeNode) return false;
-        if (StoresUserNodemask(a) && !Equals(a.UserNodemask, b.UserNodemask)) return false;
+        if (a.StoresUserNodemask && !Equals(a.UserNodemask, b.UserNodemask)) return false;
         return a.Mode == MempolicyMode.Local || a.Nodes == b.Nodes;
     }
 }

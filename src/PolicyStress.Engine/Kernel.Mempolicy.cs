@@ -28,14 +28,6 @@ public sealed partial class Kernel
     }
 
     /// <summary>
-    /// mpol_store_user_nodemask() as the running kernels have it (6.18): any mode flag — static, relative
-    /// or numa-balancing — keeps the user's mask in w.user_nodemask, so get_mempolicy reports a
-    /// bind|balancing policy's mask as the user gave it. (<see cref="Mempolicy.StoresUserNodemask"/>
-    /// follows a newer mm tree, MPOL_USER_NODEMASK_FLAGS = static|relative.)
-    /// </summary>
-    internal static bool StoresUserNodemask(Mempolicy pol) => (pol.Flags & MpolFlags.ModeFlags) != 0;
-
-    /// <summary>
     /// mpol_new() + mpol_set_nodemask(): validate the mask against the mode, create the policy (refcnt 1)
     /// and contextualise its nodes in the task's cpuset. A null result with 0 means MPOL_DEFAULT.
     /// </summary>
@@ -82,7 +74,7 @@ public sealed partial class Kernel
         NodeMask effective = (pol.Flags & MpolFlags.RelativeNodes) != 0
             ? nodes.Fold(allowed.Weight).Onto(allowed)
             : nodes.Low.And(allowed);
-        if (StoresUserNodemask(pol)) pol.UserNodemask = nodes;
+        if (pol.StoresUserNodemask) pol.UserNodemask = nodes;
         else pol.CpusetMemsAllowed = task.MemsAllowed;
         if (effective.IsEmpty) return -Errno.EINVAL;
         pol.Nodes = pol.Mode == MempolicyMode.Preferred ? NodeMask.Of(effective.First) : effective;
@@ -211,7 +203,7 @@ public sealed partial class Kernel
             }
 
             if (nmask is null) return 0;
-            if (StoresUserNodemask(pol)) result = pol.UserNodemask!;
+            if (pol.StoresUserNodemask) result = pol.UserNodemask!;
             else result = UserNodeMask.FromNodeMask(pol == DefaultPolicy || pol.Mode is MempolicyMode.Local or MempolicyMode.Default
                 ? NodeMask.Empty : pol.Nodes);
             return CopyNodes(nmask, maxnode, result);

@@ -61,7 +61,8 @@ public sealed partial class Kernel
     private static int MapCount(MemObject obj, ulong idx)
     {
         int n = 0;
-        foreach (var m in obj.Mappings) n += m.Mapped[idx];
+        foreach (var m in obj.Mappings)
+            if (m.Mapped[idx] != Mapping.PteNone) n++;
         return n;
     }
 
@@ -84,7 +85,9 @@ public sealed partial class Kernel
             int nid = NodeSelector.Allocate(use, ilx, task, Pages, Era2007);
             if (referenced) Policies.Put(pol);
             if (nid < 0) continue;
-            Volatile.Write(ref obj.Pages[idx], nid | (old & MemObject.DirtyBit));
+            // try_to_migrate_one(): a dirty pte dirties the folio, and the new page inherits the folio's state.
+            bool pteDirty = Array.Exists(obj.Mappings, m => m.Mapped[idx] == Mapping.PteDirty);
+            Volatile.Write(ref obj.Pages[idx], nid | (pteDirty ? MemObject.DirtyBit : old & MemObject.DirtyBit));
             Pages.Release(old & MemObject.NodeMask);
         }
     }

@@ -110,10 +110,9 @@ public sealed partial class Kernel
                 }
                 else
                 {
-                    var mapped = v.Mapping.Mapped;
                     for (ulong p = first; p <= last; p++)
                     {
-                        mapped[p] = 0;
+                        ZapPte(v.Mapping, p);
                         if (!obj.IsShmem && !obj.HugeTlb) FreePage(obj, p);
                     }
                 }

@@ -130,7 +130,7 @@ public sealed partial class Kernel
             if (mapping.Mapped[i] == 0 || page < 0) continue;
             pages++;
             perNode[page & MemObject.NodeMask]++;
-            if ((page & MemObject.DirtyBit) != 0) dirty++;
+            if ((page & MemObject.DirtyBit) != 0 || mapping.Mapped[i] == Mapping.PteDirty) dirty++;   // pte_dirty || folio dirty
             if (!obj.IsShmem && !obj.HugeTlb) anon++;
             mapmax = Math.Max(mapmax, MapCount(obj, i));
         }

@@ -110,7 +110,7 @@ public sealed partial class Kernel
             bool anonPrivate = !obj.IsShmem && !obj.HugeTlb;
             for (ulong i = first; i < first + count; i++)
             {
-                mapping.Mapped[i] = 0;
+                ZapPte(mapping, i);
                 if (anonPrivate) FreePage(obj, i);   // private pages die with their only mapping
             }
         }
@@ -121,6 +121,14 @@ public sealed partial class Kernel
             if (mapping.Segment is null && obj.IsShmem && obj.Mappings.Length == 0) DestroySharedAnon(obj);
         }
         if (mapping.Segment is { } seg && Interlocked.Decrement(ref seg.NattchCount) == 0 && seg.Destroyed) DestroySegment(seg);
+    }
+
+    /// <summary>zap_present_pte(): unmap one page; a dirty pte passes its dirty bit on to the folio.</summary>
+    private static void ZapPte(Mapping mapping, ulong idx)
+    {
+        if (mapping.Mapped[idx] == Mapping.PteDirty && Volatile.Read(ref mapping.Object.Pages[idx]) >= 0)
+            Interlocked.Or(ref mapping.Object.Pages[idx], MemObject.DirtyBit);
+        mapping.Mapped[idx] = Mapping.PteNone;
     }
 
     /// <summary>Take page <paramref name="idx"/> out of the object and give its memory back.</summary>

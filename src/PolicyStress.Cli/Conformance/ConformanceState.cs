@@ -11,8 +11,6 @@ internal sealed class ConformanceState
     public int[] Pages { get; } = new int[ConformanceLayout.Slots];   // 0 = no live segment
     public bool[] Carved { get; } = new bool[ConformanceLayout.Slots];
     public SortedSet<int>[,] Touched { get; } = new SortedSet<int>[ConformanceLayout.Slots, ConformanceLayout.Views];
-    /// <summary>Pages whose folio is dirty: written by a write fault (the first access of a view was a write).</summary>
-    public HashSet<int>[] Dirty { get; } = new HashSet<int>[ConformanceLayout.Slots];
 
     /// <summary>nr_node_ids of the machine: get_mempolicy refuses a mask with maxnode below it up front.</summary>
     public int NrNodeIds { get; }
@@ -23,7 +21,6 @@ internal sealed class ConformanceState
         for (int s = 0; s < ConformanceLayout.Slots; s++)
             for (int v = 0; v < ConformanceLayout.Views; v++)
                 Touched[s, v] = new SortedSet<int>();
-        for (int s = 0; s < ConformanceLayout.Slots; s++) Dirty[s] = new HashSet<int>();
     }
 
     public bool Live(int slot) => (uint)slot < ConformanceLayout.Slots && Pages[slot] > 0;
@@ -35,16 +32,6 @@ internal sealed class ConformanceState
     /// </summary>
     public bool MayFault(GetMempolicyOp g) =>
         g.Flags != 3 || g.Slot < 0 || (Live(g.Slot) && g.Offset >= 0 && g.Offset / (long)ConformanceLayout.Page < Pages[g.Slot]);
-
-    /// <summary>
-    /// Exclusion: a write through a view that already maps the page while its folio is clean. The read
-    /// fault installed a writable pte (a shared shmem mapping needs no write notification), so the write
-    /// does not fault: only that view's pte becomes dirty and numa_maps shows dirty= for that view alone.
-    /// The engine's fault path (Kernel.Fault.cs, owned elsewhere) keeps one dirty bit per page and marks
-    /// it for every view. Skipped on both sides until the fault path tracks pte-dirty per mapping.
-    /// </summary>
-    public bool WriteWithoutFault(TouchOp t) =>
-        t.Write && Live(t.Slot) && Touched[t.Slot, t.View].Contains(t.Page) && !Dirty[t.Slot].Contains(t.Page);
 
     /// <summary>
     /// do_get_mempolicy() runs lookup_node() (and so faults the page in) before copy_nodes_to_user()
@@ -69,11 +56,9 @@ internal sealed class ConformanceState
             case RemoveSegmentOp r when Live(r.Slot):
                 Pages[r.Slot] = 0;
                 for (int v = 0; v < ConformanceLayout.Views; v++) Touched[r.Slot, v].Clear();
-                Dirty[r.Slot].Clear();
                 break;
             case TouchOp t when result == "ok":
                 Touched[t.Slot, t.View].Add(t.Page);
-                if (t.Write) Dirty[t.Slot].Add(t.Page);
                 break;
             case GetMempolicyOp g when g.Flags == 3 && g.Slot >= 0 && Live(g.Slot) && g.Offset >= 0 && g.Offset / 4096 < Pages[g.Slot]
                                         && (result.StartsWith("rc=0", StringComparison.Ordinal) || FaultedBeforeCopyFailed(g, result)):

@@ -41,7 +41,6 @@ internal sealed class EngineSide : IConformanceSide
         SetMempolicyOp s => Observations.Rc(_kernel.SetMempolicy(_thread, s.Mode, s.Mask, s.MaxNode)),
         GetMempolicyOp g when !state.MayFault(g) => "skip",
         GetMempolicyOp g => Get(g),
-        TouchOp t when state.WriteWithoutFault(t) => "skip",
         TouchOp t => Touch(t, state),
         _ => throw new ArgumentException($"unknown op {op}"),
     };

@@ -6,10 +6,14 @@ namespace PolicyStress.Engine.AddressSpaces;
 /// <summary>
 /// One mmap() or shmat() of an object: the struct file (and shm_file_data) that all vmas split from that
 /// call share. It records which object pages this mapping has in its page tables (<see cref="Mapped"/>,
-/// indexed by object page), so numa_maps counts exactly what a page-table walk would.
+/// indexed by object page, with the pte's dirty bit), so numa_maps counts exactly what a page-table walk
+/// would.
 /// </summary>
 public sealed class Mapping
 {
+    /// <summary><see cref="Mapped"/> values: not mapped, mapped by a clean pte, mapped by a dirty pte.</summary>
+    internal const byte PteNone = 0, PteClean = 1, PteDirty = 2;
+
     internal readonly byte[] Mapped;
     internal int VmaCount;
 

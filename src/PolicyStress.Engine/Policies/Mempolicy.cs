@@ -43,8 +43,13 @@ public sealed class Mempolicy
     /// <summary>The auditor has poisoned this object: its count reached zero and it was freed.</summary>
     public bool IsFreed => Freed;
     public bool IsShared => (Flags & MpolFlags.Shared) != 0;
-    /// <summary>mpol_store_user_nodemask() as in the newest tree (MPOL_USER_NODEMASK_FLAGS).</summary>
-    public bool StoresUserNodemask => (Flags & (MpolFlags.StaticNodes | MpolFlags.RelativeNodes)) != 0;
+    /// <summary>
+    /// mpol_store_user_nodemask() as kernel 6.18 has it (checked by the conformance driver): any mode flag —
+    /// static, relative or numa-balancing — keeps the user's mask in w.user_nodemask, so get_mempolicy
+    /// reports a bind|balancing policy's mask as the user gave it. (A newer mm tree narrows this to
+    /// static|relative, MPOL_USER_NODEMASK_FLAGS.)
+    /// </summary>
+    public bool StoresUserNodemask => (Flags & MpolFlags.ModeFlags) != 0;
 
     internal void CopyFrom(Mempolicy src)
     {
