@@ -19,8 +19,14 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // Users script against the CLI: one line naming what was wrong, exit code 2.
-            Console.Error.WriteLine($"policystress: {parse.Errors[0].Message}");
+            // Users script against the CLI: one line naming what was wrong, exit code 2. An unknown word is
+            // the most useful thing to name, so it wins over "Required command was not provided".
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            var command = parse.CommandResult.Command;
+            string hint = command == root
+                ? $"verbs: {string.Join(", ", root.Subcommands.Select(c => c.Name))}"
+                : $"policystress {command.Name} --help lists its options";
+            Console.Error.WriteLine($"policystress: {error.Message} ({hint})");
             return 2;
         }
         try
