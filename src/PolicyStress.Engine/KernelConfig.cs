@@ -15,6 +15,9 @@ public sealed record KernelConfig
     public ulong ShmMax { get; init; } = ulong.MaxValue - (1UL << 24);
     public int ShmMni { get; init; } = 4096;
 
+    /// <summary>The tree lock actually used: 2.6.23 had a spinlock_t whatever the run asks for.</summary>
+    public SpLockKind EffectiveSpLock => Era2007 ? SpLockKind.Spin : SpLock;
+
     /// <summary>The 2007 kernel: modes 0–3, shared policy objects, no inode bias, bind in node order.</summary>
     public bool Era2007 => Scheme == RefScheme.Lookup2007;
 

@@ -30,8 +30,7 @@ public sealed partial class SharedPolicy
     internal SharedPolicy(Kernel kernel)
     {
         _kernel = kernel;
-        // 2.6.23 had a spinlock_t whatever the run asks for; the lock kinds are modern alternatives.
-        _lock = new SpLock(kernel.Era2007 ? SpLockKind.Spin : kernel.Config.SpLock, kernel.Topology.CpuCount);
+        _lock = new SpLock(kernel.Config.EffectiveSpLock, kernel.Topology.CpuCount);
     }
 
     private PolicyCache Cache => _kernel.Policies;
