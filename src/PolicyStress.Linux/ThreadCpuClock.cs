@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace PolicyStress.Harness.Running;
+namespace PolicyStress.Linux;
 
 /// <summary>
 /// CPU time of the calling thread (clock_gettime(CLOCK_THREAD_CPUTIME_ID)), for faults per CPU-second.
-/// It belongs with the Linux project's syscalls; it lives here until that project exposes it.
 /// </summary>
-internal static partial class ThreadCpuClock
+public static partial class ThreadCpuClock
 {
     private const int ClockThreadCputimeId = 3;
 
