@@ -22,6 +22,11 @@ public sealed class ChurnWorkload : PftWorkload
         Writers.Add(new AttachChurn(kernel, kernel.CreateProcess(Cpu(1)), SegmentId, rate: 500));
         var setpol = kernel.CreateProcess(Cpu(0));
         Attach(kernel, setpol, SegmentId);   // a shm vma, so numa_maps walks a shared policy on its behalf too
+        // Anonymous vmas without a policy of their own: for each, a 2007 numa_maps reader takes a reference on
+        // this task's policy (get_vma_policy of another task) — the path bug 1 races with set_mempolicy.
+        for (int i = 0; i < 8; i++)
+            if (kernel.Mmap(setpol, 0, 4 * Page, Kernel.MapPrivate | Kernel.MapAnonymous) < 0)
+                throw new InvalidOperationException("churn: mmap for the set_mempolicy task failed");
         Writers.Add(new SetMempolicyChurn(kernel, setpol, rate: 2000));
         var readTargets = Targets.Select(t => t.Task).Prepend(setpol).ToArray();
         Writers.Add(new NumaMapsReader(kernel, kernel.CreateProcess(Cpu(1)), readTargets, rate: 500));
