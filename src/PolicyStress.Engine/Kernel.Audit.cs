@@ -44,7 +44,12 @@ public sealed partial class Kernel
         }
         var ev = Policies.Events;
         return new AuditTotals(ev.Uaf, ev.Underflow, ev.StaticPuts, ev.DoubleFree, leaked,
-            treeErrors + Auditor.TreeErrors, mismatch, Auditor.WaitingNow, Auditor.WaitingPeak, ev.Freed);
+            treeErrors + Auditor.TreeErrors, mismatch, Auditor.WaitingNow, Auditor.WaitingPeak, ev.Freed)
+        {
+            Waited = Auditor.Waited,
+            WaitMeanUs = Auditor.WaitMeanUs,
+            WaitMaxUs = Auditor.WaitMaxUs,
+        };
     }
 
     /// <summary>Every live shared policy tree: SysV shmem segments and MAP_SHARED anonymous objects.</summary>

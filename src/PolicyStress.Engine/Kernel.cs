@@ -36,8 +36,8 @@ public sealed partial class Kernel
         Config = config ?? KernelConfig.Default;
         Era2007 = Config.Era2007;
         Pages = new PageAllocator(topology);
-        Policies = new PolicyCache();
-        Auditor = new Auditor();
+        Auditor = new Auditor(Config.ClockNs);
+        Policies = new PolicyCache { Auditor = Auditor };
         DefaultPolicy = new Mempolicy
         {
             IsStatic = true,

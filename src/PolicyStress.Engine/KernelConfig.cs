@@ -13,6 +13,12 @@ public sealed record KernelConfig
     public long HugePages { get; init; } = 1 << 20;
     /// <summary>SHMMAX, SHMMNI defaults of current kernels.</summary>
     public ulong ShmMax { get; init; } = ulong.MaxValue - (1UL << 24);
+    /// <summary>
+    /// A clock in nanoseconds the harness may inject so that the auditor can say how long freed policies
+    /// waited (graveyard, grace periods). The engine reads no clock of its own; it calls this only on
+    /// writer paths (retire and free), never on the fault path.
+    /// </summary>
+    public Func<long>? ClockNs { get; init; }
     public int ShmMni { get; init; } = 4096;
 
     /// <summary>The tree lock actually used: 2.6.23 had a spinlock_t whatever the run asks for.</summary>

@@ -192,3 +192,33 @@ public class RefcountTransitionTests
         f.AssertClean();
     }
 }
+
+/// <summary>How many policies wait to be freed, and for how long, by the clock the harness injects.</summary>
+public class RefcountWaitingTests
+{
+    [Fact]
+    public void GraveyardWaitIsTimedFromRemovalToLastDetach()
+    {
+        long now = 1_000;
+        var k = new Kernel(Topology.NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = RefScheme.VmaHeldGraveyard, ClockNs = () => now });
+        var t1 = k.CreateProcess(0);
+        var t2 = k.CreateProcess(1);
+        int id = k.Shmget(t1, Ipc.ShmFlags.IpcPrivate, 16 * 4096, Ipc.ShmFlags.IpcCreat);
+        ulong v1 = (ulong)k.Shmat(t1, id, 0, 0), v2 = (ulong)k.Shmat(t2, id, 0, 0);
+        Assert.Equal(0, k.Mbind(t1, v1, 16 * 4096, (int)MempolicyMode.Interleave, [3], 65, 0));
+        Assert.Equal(0, k.Mbind(t1, v1, 16 * 4096, (int)MempolicyMode.Bind, [1], 65, 0));   // removes the interleave policy
+        var during = k.Audit();
+        Assert.Equal(1, during.Waiting);
+        Assert.Equal(0, during.Waited);
+        now += 5_000;
+        k.Shmdt(t2, v2);
+        now += 5_000;
+        k.Shmdt(t1, v1);   // the last attach that held it: freed after 10 µs
+        var after = k.Audit();
+        Assert.Equal(0, after.Waiting);
+        Assert.Equal(1, after.Waited);
+        Assert.Equal(10.0, after.WaitMeanUs);
+        Assert.Equal(10.0, after.WaitMaxUs);
+        Assert.Contains("waited=1 wait_mean_us=10 wait_max_us=10", after.ToString());
+    }
+}

@@ -24,6 +24,9 @@ public sealed class Mempolicy
     /// <summary>Auditor poison: set when the count reaches zero, cleared when the pool reuses the object.</summary>
     internal bool Freed;
 
+    /// <summary>When (by the injected clock; 1 without one) the policy began to wait to be freed; 0 if not.</summary>
+    internal long WaitingSince;
+
     public MempolicyMode Mode { get; internal set; }
     /// <summary>Mode flags (static/relative/balancing) and internal flags (shared, MOF, MORON).</summary>
     public ushort Flags { get; internal set; }

@@ -30,7 +30,7 @@ internal sealed class EpochReclaimer(Kernel kernel)
         {
             // Interlocked: a full fence, so the unlink that made p unreachable is visible before the new epoch.
             _pending.Add((p, Interlocked.Increment(ref _epoch) - 1));
-            kernel.Auditor.Waiting(_pending.Count);
+            kernel.Auditor.StartWaiting(p);
         }
     }
 
@@ -54,7 +54,6 @@ internal sealed class EpochReclaimer(Kernel kernel)
                 else _pending[kept++] = (p, e);
             }
             _pending.RemoveRange(kept, _pending.Count - kept);
-            kernel.Auditor.Waiting(_pending.Count);
         }
     }
 

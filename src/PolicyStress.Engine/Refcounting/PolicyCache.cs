@@ -31,6 +31,9 @@ public sealed class PolicyCache
     /// </summary>
     internal Action<Mempolicy>? DeferFree;
 
+    /// <summary>Told when a policy that waited to be freed is freed at last.</summary>
+    internal Auditor? Auditor;
+
     public long UafCount => Volatile.Read(ref _uaf);
 
     /// <summary>kmem_cache_alloc + the initialisation of mpol_new: refcnt 1, home node none.</summary>
@@ -134,6 +137,7 @@ public sealed class PolicyCache
     /// <summary>kmem_cache_free with poisoning. The object goes back on the free list for reuse.</summary>
     internal void Free(Mempolicy p)
     {
+        Auditor?.StopWaiting(p);
         p.Freed = true;
         Interlocked.Increment(ref p.Generation);
         Interlocked.Increment(ref _freed);

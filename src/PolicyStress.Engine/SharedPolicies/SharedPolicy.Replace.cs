@@ -167,7 +167,7 @@ public sealed partial class SharedPolicy
                 if (_attached.Exists(m => m.HeldPolicies.Contains(pol)))
                 {
                     _graveyard.Add(pol);
-                    _kernel.Auditor.Waiting(_graveyard.Count);
+                    _kernel.Auditor.StartWaiting(pol);
                 }
                 break;
         }

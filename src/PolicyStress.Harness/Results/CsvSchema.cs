@@ -6,7 +6,7 @@ namespace PolicyStress.Harness.Results;
 /// </summary>
 public static class CsvSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The writer kinds' column prefixes, in the order of <c>WriterKind</c>.</summary>
     public static readonly string[] WriterPrefixes = ["mbind", "attach", "setpol", "numamaps", "hugetlb"];
@@ -90,6 +90,10 @@ public static class CsvSchema
             ("ref_mismatch", "auditor: counts that differ from owned references"),
             ("waiting_peak", "most policies waiting to be freed at once (graveyard/epoch/snapshot)"),
             ("freed", "policies freed"),
+            ("still_waiting", "policies still waiting to be freed when the run ended (graveyard: until their attachers detach)"),
+            ("waited", "policies that waited to be freed (graveyard/epoch/snapshot) and were freed"),
+            ("wait_mean_us", "mean time those policies waited, microseconds (empty when none waited)"),
+            ("wait_max_us", "longest time a policy waited, microseconds (empty when none waited)"),
             ("findings", "sum of the auditor's findings"),
             ("claims_safety", "the scheme claims safety (a finding is a failure)"),
             ("audit_failed", "claims_safety and findings > 0"),

@@ -84,6 +84,13 @@ public static class ResultRowFactory
         r.Set("ref_mismatch", a.RefMismatch);
         r.Set("waiting_peak", a.WaitingPeak);
         r.Set("freed", a.Freed);
+        r.Set("still_waiting", a.Waiting);
+        r.Set("waited", a.Waited);
+        if (!double.IsNaN(a.WaitMeanUs))
+        {
+            r.Set("wait_mean_us", a.WaitMeanUs);
+            r.Set("wait_max_us", a.WaitMaxUs);
+        }
         r.Set("findings", a.Findings);
         r.Set("claims_safety", o.ClaimsSafety);
         r.Set("audit_failed", o.AuditFailed);

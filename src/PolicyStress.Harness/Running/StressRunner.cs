@@ -18,7 +18,12 @@ public static class StressRunner
     {
         if ((config.SampleEvery & (config.SampleEvery - 1)) != 0 || config.SampleEvery < 1)
             throw new ArgumentException("SampleEvery must be a power of two", nameof(config));
-        var kernel = new Kernel(topology.ToEngine(), new KernelConfig { Scheme = config.Scheme, SpLock = config.SpLock, Bugs = config.Bugs });
+        var kernel = new Kernel(topology.ToEngine(), new KernelConfig
+        {
+            Scheme = config.Scheme, SpLock = config.SpLock, Bugs = config.Bugs,
+            // The engine reads no clock; it asks this one, on writer paths only, how long freed policies waited.
+            ClockNs = () => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency)),
+        });
         int[] cpus = PlacementPlanner.Plan(topology, config.FaultingTasks, config.Placement);
         var workload = Workload.Create(config.Workload);
         workload.Setup(kernel, config, cpus);
