@@ -53,7 +53,7 @@ public sealed partial class Kernel
         var obj = mapping.Object;
         ulong idx = vma.ObjectIndex(addr);
         byte pte = write ? Mapping.PteDirty : Mapping.PteClean;
-        int cur = Volatile.Read(ref obj.Pages[idx]);
+        int cur = Volatile.Read(ref obj.Pages[idx]);   // acquire: pairs with the installer's CAS below
         if (cur < 0)
         {
             int nid = Era2007 ? AllocPage2007(task, vma, addr, idx) : AllocPage(task, vma, addr, idx);
@@ -61,7 +61,7 @@ public sealed partial class Kernel
             int page = nid | (write ? MemObject.DirtyBit : 0);
             // Install the page unless another task (another mm mapping the same segment) did meanwhile,
             // as the page cache insert would; the loser frees its page and maps the winner's.
-            cur = Interlocked.CompareExchange(ref obj.Pages[idx], page, -1);
+            cur = Interlocked.CompareExchange(ref obj.Pages[idx], page, -1);   // full fence: one installer wins
             if (cur < 0)
             {
                 task.Stats.Allocations++;
@@ -74,6 +74,7 @@ public sealed partial class Kernel
         if (mapped == 0)
         {
             task.Stats.MinorFaults++;
+            // Interlocked: the page word may be changing under another mapping's fault; only atomicity matters.
             if (write && (cur & MemObject.DirtyBit) == 0) Interlocked.Or(ref obj.Pages[idx], MemObject.DirtyBit);
             mapping.Mapped[idx] = pte;
         }
@@ -115,7 +116,7 @@ public sealed partial class Kernel
             pol = TaskPolicy(task);
             referenced = false;
         }
-        if (gen == 0) gen = Volatile.Read(ref pol.Generation);
+        if (gen == 0) gen = Volatile.Read(ref pol.Generation);   // task/vma policy: stable under our locks; stamp it anyway
         PausePoint?.Invoke(task, pol);
 
         int nid = NodeSelector.Allocate(pol, ilx, task, Pages, era2007: false);

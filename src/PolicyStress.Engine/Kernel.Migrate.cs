@@ -87,6 +87,7 @@ public sealed partial class Kernel
             if (nid < 0) continue;
             // try_to_migrate_one(): a dirty pte dirties the folio, and the new page inherits the folio's state.
             bool pteDirty = Array.Exists(obj.Mappings, m => m.Mapped[idx] == Mapping.PteDirty);
+            // Release: under the mmap write lock no fault of this mm runs; other mms read the word with acquire.
             Volatile.Write(ref obj.Pages[idx], nid | (pteDirty ? MemObject.DirtyBit : old & MemObject.DirtyBit));
             Pages.Release(old & MemObject.NodeMask);
         }

@@ -94,7 +94,7 @@ public sealed partial class Kernel
         return t;
     }
 
-    internal TaskStruct[] LiveTasks() => Volatile.Read(ref _tasks);
+    internal TaskStruct[] LiveTasks() => Volatile.Read(ref _tasks);   // acquire: a copy-on-write array, published with release
 
     /// <summary>
     /// do_exit(): drop the task policy; the last task of an mm tears the address space down (exit_mmap),

@@ -40,7 +40,7 @@ public sealed class MemObject
     public ulong PageCount => (ulong)Pages.LongLength;
 
     /// <summary>The mappings of this object (its rmap), copied on write so that readers need no lock.</summary>
-    internal Mapping[] Mappings => Volatile.Read(ref _mappings);
+    internal Mapping[] Mappings => Volatile.Read(ref _mappings);   // acquire: pairs with the release below
 
     internal void AddMapping(Mapping m)
     {

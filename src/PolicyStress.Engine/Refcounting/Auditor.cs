@@ -6,7 +6,8 @@ namespace PolicyStress.Engine.Refcounting;
 /// The findings that are not reference-count events — tree invariant violations seen while the run goes —
 /// and the policies that wait to be freed (graveyard, grace periods): how many wait now, at most, in all,
 /// and for how long. The reference events live in <see cref="PolicyCache"/>; <see cref="Kernel.Audit"/>
-/// adds the quiescent checks. Everything here is written on writer paths only (retire, free).
+/// adds the quiescent checks. Everything here is written on writer paths only (retire, free); the
+/// Interlocked operations buy atomicity of the counts, no ordering is relied on.
 /// </summary>
 public sealed class Auditor(Func<long>? clockNs)
 {

@@ -22,7 +22,8 @@ public sealed class PolicyCache
     private readonly List<Mempolicy> _all = new();
     private int _nextId;
 
-    // Event counters: touched only when a bug is observed, so plain Interlocked on one object is fine.
+    // Event counters: touched only when a bug is observed, so plain Interlocked on one object is fine; they
+    // need atomicity, not ordering.
     private long _uaf, _underflow, _staticPuts, _doubleFree, _freed;
 
     /// <summary>
