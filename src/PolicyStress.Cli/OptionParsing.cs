@@ -29,17 +29,18 @@ internal static class OptionParsing
         catch (FormatException e) { throw new UsageException(e.Message); }
     }
 
-    /// <summary>"3s", "200ms", "1.5s", "2m", a bare number of seconds, or a TimeSpan ("00:00:03").</summary>
-    public static TimeSpan Duration(string s, string option)
+    /// <summary>"3s", "200ms", "1.5s", "2m", a bare number of seconds, or a TimeSpan ("00:00:03"); zero
+    /// only where <paramref name="allowZero"/> (a warm-up may be skipped, a measurement may not).</summary>
+    public static TimeSpan Duration(string s, string option, bool allowZero = false)
     {
         string t = s.Trim();
         double scale = 1;
         if (t.EndsWith("ms", StringComparison.OrdinalIgnoreCase)) { scale = 0.001; t = t[..^2]; }
         else if (t.EndsWith('s')) t = t[..^1];
         else if (t.EndsWith('m')) { scale = 60; t = t[..^1]; }
-        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && !double.IsInfinity(v))
+        if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && (v > 0 || (allowZero && v == 0)) && !double.IsInfinity(v))
             return TimeSpan.FromSeconds(v * scale);
-        if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var ts) && ts > TimeSpan.Zero) return ts;
+        if (TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var ts) && (ts > TimeSpan.Zero || (allowZero && ts == TimeSpan.Zero))) return ts;
         throw new UsageException($"{option}: '{s}' is not a duration; accepted: e.g. 3s, 200ms, 1m, 00:00:03");
     }
 

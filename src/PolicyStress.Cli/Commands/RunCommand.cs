@@ -41,7 +41,7 @@ internal static class RunCommand
             var template = new RunConfig
             {
                 Duration = OptionParsing.Duration(parse.GetValue(duration)!, "--duration"),
-                Warmup = OptionParsing.Duration(parse.GetValue(warmup)!, "--warmup"),
+                Warmup = OptionParsing.Duration(parse.GetValue(warmup)!, "--warmup", allowZero: true),
                 Interval = OptionParsing.Duration(parse.GetValue(interval)!, "--interval"),
                 ThreadsPerMm = Positive(parse.GetValue(tpm), "--threads-per-mm"),
                 MbindRate = Positive(parse.GetValue(rate), "--mbind-rate"),
