@@ -1,5 +1,7 @@
 using PolicyStress.Cli.Compare;
+using PolicyStress.Cli.ConsoleUi;
 using PolicyStress.Harness.Results;
+using Spectre.Console;
 
 namespace PolicyStress.Cli.Tests;
 
@@ -178,6 +180,51 @@ public sealed class CompareTests : IDisposable
         Assert.False(report.CpuModelsDiffer);
     }
 
+    [Fact]
+    public void RenderingShowsProvenanceVerdictsFindingsAndTheHostWarning()
+    {
+        var report = Compare([Row("lookup", 1, 100), Row("vma-held", 1, 100)],
+                             [Row("lookup", 1, 50, findings: 1, auditFailed: true, host: "big"), Row("none", 1, 100, host: "big")]);
+        var w = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(w), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 160;
+        CompareTable.Write(console, report);
+        string text = w.ToString();
+        Assert.StartsWith("base: ", text);
+        Assert.Contains("commit aaaaaaaaaaaa, host vm, Test CPU, 2 logical CPUs, kernel 6.18.0; 2 rows", text);
+        Assert.Contains("warning: different hosts (vm vs big)", text);
+        Assert.Contains("0.50x", text);
+        Assert.Contains("slower", text);
+        Assert.Contains("only in base", text);
+        Assert.Contains("only in new", text);
+        Assert.Contains("0 → 1 AUDIT FAILED", text);
+        Assert.Contains("compare: 3 configurations: 0 faster, 1 slower, 0 same, 1 only in base, 1 only in new; 1 failed their audit in new (exit 1)", text);
+    }
+
+    [Fact]
+    public void ExitCodes()
+    {
+        string a = Write("a.csv", Row("lookup", 1, 100));
+        string same = Write("same.csv", Row("lookup", 1, 102));
+        string slower = Write("slower.csv", Row("lookup", 1, 50));
+        Assert.Equal(0, Program.Main(["compare", a, same]));
+        Assert.Equal(0, Program.Main(["compare", slower, a]));
+        Assert.Equal(1, Program.Main(["compare", a, slower]));
+        Assert.Equal(0, Program.Main(["compare", a, slower, "--threshold", "60%"]));
+        Assert.Equal(1, Program.Main(["compare", a, slower, "--metric", "faults_per_s", "--threshold", "10"]));
+    }
+
+    [Theory]
+    [InlineData("--threshold", "x")]
+    [InlineData("--threshold", "-5%")]
+    [InlineData("--metric", "scheme")]
+    [InlineData("--metric", "no_such_column")]
+    public void BadOption_IsExitCode2(string option, string value)
+    {
+        string a = Write("a.csv", Row("lookup", 1, 100));
+        Assert.Equal(2, Program.Main(["compare", a, a, option, value]));
+    }
+
     [Theory]
     [InlineData("x", "faults_per_s", "--threshold: 'x' is not a percentage")]
     [InlineData("-5%", "faults_per_s", "--threshold: '-5%' is not a percentage")]
@@ -187,8 +234,11 @@ public sealed class CompareTests : IDisposable
         => Assert.StartsWith(message, Assert.Throws<UsageException>(() => ResultComparer.Settings(threshold, metric)).Message);
 
     [Fact]
-    public void MissingFile_IsAUsageErrorNamingIt()
+    public void MissingFileOrArgument_IsExitCode2()
     {
+        string a = Write("a.csv", Row("lookup", 1, 100));
+        Assert.Equal(2, Program.Main(["compare", a, Path.Combine(_dir, "nope.csv")]));
+        Assert.Equal(2, Program.Main(["compare", a]));
         var e = Assert.Throws<UsageException>(() => ResultFile.Load(Path.Combine(_dir, "nope.csv")));
         Assert.Equal($"{Path.Combine(_dir, "nope.csv")}: no such file", e.Message);
     }
@@ -204,6 +254,9 @@ public sealed class CompareTests : IDisposable
         File.WriteAllText(v1, string.Join(',', oldColumns) + "\n" + CsvFormat.Line(row.Values.Take(oldColumns.Count())) + "\n");
         var e = Assert.Throws<UsageException>(() => ResultFile.Load(v1));
         Assert.Equal($"{v1}: result schema version 1; this policystress reads version {CsvSchema.Version} only (results/README.md)", e.Message);
+        string a = Write("a.csv", Row("lookup", 1, 100));
+        Assert.Equal(2, Program.Main(["compare", a, v1]));
+        Assert.Equal(2, Program.Main(["compare", v1, a]));
     }
 
     [Fact]
@@ -228,6 +281,7 @@ public sealed class CompareTests : IDisposable
         var e = Assert.Throws<UsageException>(() =>
             ResultComparer.Compare(ResultFile.Load(good), ResultFile.Load(badValue), ResultComparer.Settings("5%", "faults_per_s")));
         Assert.Equal($"{badValue}: row 1: faults_per_s 'fast' is not a number", e.Message);
+        Assert.Equal(2, Program.Main(["compare", good, badValue]));
     }
 
     [Fact]
