@@ -15,6 +15,7 @@ public static class Program
             SuiteCommand.Create(),
             TopologyCommand.Create(),
             ConformanceCommand.Create(),
+            CompareCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
