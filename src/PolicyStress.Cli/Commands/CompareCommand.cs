@@ -27,7 +27,7 @@ internal static class CompareCommand
         };
         var cmd = new Command("compare",
             "Compare two result CSVs configuration by configuration (median of reps, new/base, faster/slower/same, findings). " +
-            "Exit code: 0 no regression; 1 a configuration is slower or a new row has audit_failed=true; 2 usage error (bad option, missing, malformed or other-version file)")
+            "A side with a single rep gives only hints (faster?/slower?): run with --reps 3 to decide. Exit code: 0 no regression; 1 a configuration is slower (>= 2 reps on each side, threshold exceeded, ranges apart) or a new row has audit_failed=true; 2 usage error (bad option, missing, malformed or other-version file)")
         {
             baseCsv, newCsv, threshold, metric,
         };

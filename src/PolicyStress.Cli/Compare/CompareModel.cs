@@ -7,6 +7,10 @@ internal enum Verdict
     Same,
     Faster,
     Slower,
+    /// <summary>Beyond the threshold with a single rep on a side: no range shows the noise, so it is a hint
+    /// ("faster?"/"slower?") that never fails a comparison. Run with <c>--reps 3</c> to decide.</summary>
+    LikelyFaster,
+    LikelySlower,
     OnlyInBase,
     OnlyInNew,
     /// <summary>A side has no value for the metric (empty cells, e.g. <c>wait_mean_us</c> when nothing waited).</summary>
@@ -45,7 +49,8 @@ internal sealed record FileProvenance(
 internal sealed record CompareSettings(string Metric, double Threshold)
 {
     /// <summary>Latency columns (<c>*_ns</c>): a smaller value is the better one.</summary>
-    public bool LowerIsBetter => Metric.EndsWith("_ns", StringComparison.Ordinal);
+    /// <summary>Latencies (<c>_ns</c>) and waiting times (<c>_us</c>): lower is better.</summary>
+    public bool LowerIsBetter => Metric.EndsWith("_ns", StringComparison.Ordinal) || Metric.EndsWith("_us", StringComparison.Ordinal);
 }
 
 internal sealed record CompareReport(

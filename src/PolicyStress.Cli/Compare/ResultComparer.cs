@@ -56,6 +56,7 @@ internal static class ResultComparer
         bool overlap = b.Reps >= 2 && n.Reps >= 2 && b.Min <= n.Max && n.Min <= b.Max;
         if (!beyond || overlap) return (ratio, Verdict.Same);
         bool better = s.LowerIsBetter ? n.Median < b.Median : n.Median > b.Median;
+        if (b.Reps < 2 || n.Reps < 2) return (ratio, better ? Verdict.LikelyFaster : Verdict.LikelySlower);
         return (ratio, better ? Verdict.Faster : Verdict.Slower);
     }
 

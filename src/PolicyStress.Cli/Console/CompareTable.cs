@@ -55,6 +55,8 @@ internal static class CompareTable
     {
         Verdict.Faster => "faster",
         Verdict.Slower => "slower",
+        Verdict.LikelyFaster => "faster?",
+        Verdict.LikelySlower => "slower?",
         Verdict.Same => "same",
         Verdict.OnlyInBase => "only in base",
         Verdict.OnlyInNew => "only in new",
@@ -70,6 +72,8 @@ internal static class CompareTable
     {
         string text = $"compare: {r.Configs.Count} configurations: {r.Count(Verdict.Faster)} faster, {r.Count(Verdict.Slower)} slower, " +
                       $"{r.Count(Verdict.Same)} same";
+        if (r.Count(Verdict.LikelyFaster) + r.Count(Verdict.LikelySlower) > 0)
+            text += $", {r.Count(Verdict.LikelyFaster)} faster? and {r.Count(Verdict.LikelySlower)} slower? on single reps (use --reps 3 to decide)";
         if (r.Count(Verdict.NoValue) > 0) text += $", {r.Count(Verdict.NoValue)} without a value";
         if (r.Count(Verdict.OnlyInBase) > 0) text += $", {r.Count(Verdict.OnlyInBase)} only in base";
         if (r.Count(Verdict.OnlyInNew) > 0) text += $", {r.Count(Verdict.OnlyInNew)} only in new";
