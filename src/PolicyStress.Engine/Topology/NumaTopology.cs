@@ -55,7 +55,7 @@ public sealed class NumaTopology
 
     /// <summary>
     /// A symmetric machine of <paramref name="nodes"/> nodes with <paramref name="cpusPerNode"/> CPUs each,
-    /// distance 10 locally and 20 + 10·|i−j| elsewhere (a line of sockets), for tests and virtual topologies.
+    /// distance 10 locally and 10 + 10·|i−j| elsewhere (a line of sockets: 20, 30, 40...), for tests and virtual topologies.
     /// </summary>
     public static NumaTopology Uniform(int nodes, int cpusPerNode)
     {
