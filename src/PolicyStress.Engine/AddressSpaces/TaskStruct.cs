@@ -38,6 +38,9 @@ public sealed class TaskStruct
     internal Lock TaskLock { get; } = new();
     internal bool Exited;
 
+    /// <summary>do_exit() has run for this task; its policy is gone and it makes no more calls.</summary>
+    public bool HasExited => Exited;
+
     internal TaskCounters Stats;
 
     /// <summary>The task's own counters; read them when the task's thread is quiescent.</summary>
