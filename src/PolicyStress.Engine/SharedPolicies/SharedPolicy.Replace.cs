@@ -149,36 +149,6 @@ public sealed partial class SharedPolicy
         Retire(pol);
     }
 
-    private void Retire(Mempolicy pol)
-    {
-        switch (Scheme)
-        {
-            case RefScheme.None:
-                _retired.Add(pol);   // nothing is freed during a run without reference counts
-                return;
-            case RefScheme.VmaHeld:
-            case RefScheme.VmaHeldEpoch:
-                // Figure 3 as written: removing the policy drops the tree's and every vma's reference at once.
-                foreach (var m in _attached)
-                    if (m.HeldPolicies.Remove(pol)) _unpublishedPuts.Add(pol);
-                break;
-            case RefScheme.VmaHeldGraveyard:
-                // Lee's list: the vmas keep their references; the policy waits for them to detach.
-                if (_attached.Exists(m => m.HeldPolicies.Contains(pol)))
-                {
-                    _graveyard.Add(pol);
-                    _kernel.Auditor.StartWaiting(pol);
-                }
-                break;
-        }
-        _unpublishedPuts.Add(pol);
-    }
-
-    private void HoldFor(Mapping m, Mempolicy pol)
-    {
-        if (m.HeldPolicies.Add(pol)) Cache.Get(pol);
-    }
-
     /// <summary>
     /// Publish the ranges for lock-free readers, then drop the references of the policies this write
     /// removed. The order matters for snapshot trees: a policy may be retired (and its grace period
@@ -195,30 +165,6 @@ public sealed partial class SharedPolicy
         }
         foreach (var p in _unpublishedPuts) Cache.Put(p);
         _unpublishedPuts.Clear();
-    }
-
-    /// <summary>A mapping of this object appears (shmat, mmap). Under the vma-held schemes it takes a
-    /// reference on every policy in the tree ("add a reference ... for each vma attached").</summary>
-    internal void Attach(Mapping m)
-    {
-        if (!VmaHeld) return;
-        _lock.EnterWrite();
-        _attached.Add(m);
-        foreach (var n in _nodes) HoldFor(m, n.Policy);
-        _lock.ExitWrite();
-    }
-
-    /// <summary>The mapping's last vma is gone (shmdt, munmap, exit): it drops the references it holds.</summary>
-    internal void Detach(Mapping m)
-    {
-        if (!VmaHeld) return;
-        _lock.EnterWrite();
-        _attached.Remove(m);
-        foreach (var p in m.HeldPolicies) Cache.Put(p);
-        m.HeldPolicies.Clear();
-        _graveyard.RemoveWhere(p => p.Freed || !_attached.Exists(a => a.HeldPolicies.Contains(p)));
-        _lock.ExitWrite();
-        _kernel.Reclaim();
     }
 
     /// <summary>mpol_free_shared_policy(): the object is being evicted; every node goes.</summary>
