@@ -38,6 +38,7 @@ public sealed partial class Kernel
         mm.MmapLock.EnterWriteLock();
         try
         {
+            SyncAnonVmas(mm);
             err = QueuePages(mm, start, end, nodes.Low, flags, discontigOk, out var queued, out long failed);
             if (err != 0) return err;
             int i = mm.IndexAfter(start);

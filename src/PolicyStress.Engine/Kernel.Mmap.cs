@@ -28,6 +28,7 @@ public sealed partial class Kernel
         mm.MmapLock.EnterWriteLock();
         try
         {
+            SyncAnonVmas(mm);
             if ((flags & MapFixed) != 0) UnmapRange(mm, addr, addr + len);
             else addr = mm.FindGap(len, PageSize);
             if (addr == 0) return -Errno.ENOMEM;
@@ -67,7 +68,11 @@ public sealed partial class Kernel
         if (addr + len < addr) return -Errno.EINVAL;
         var mm = task.Mm;
         mm.MmapLock.EnterWriteLock();
-        try { UnmapRange(mm, addr, addr + len); }
+        try
+        {
+            SyncAnonVmas(mm);
+            UnmapRange(mm, addr, addr + len);
+        }
         finally
         {
             mm.MmapLock.ExitWriteLock();
@@ -95,6 +100,7 @@ public sealed partial class Kernel
         mm.MmapLock.EnterReadLock();
         try
         {
+            SyncAnonVmas(mm);   // the zapped pages' vmas keep their anon_vma
             ulong cursor = start;
             for (int i = mm.IndexAfter(start); i < mm.Vmas.Count && mm.Vmas[i].Start < end; i++)
             {

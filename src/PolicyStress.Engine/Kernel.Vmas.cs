@@ -19,16 +19,22 @@ public sealed partial class Kernel
             bool left = vmstart == vma.Start, right = vmend == vma.End;
             int i = mm.Vmas.IndexOf(vma);
             Vma? next = i + 1 < mm.Vmas.Count ? mm.Vmas[i + 1] : null;
-            bool mergePrev = left && prev is not null && prev != vma && CanMerge(prev, vma.Start, vma) && MpolEqual(prev.VmPolicy, pol);
-            bool mergeNext = right && next is not null && CanMerge(vma, next.Start, next) && MpolEqual(next.VmPolicy, pol);
+            bool mergePrev = left && prev is not null && prev != vma && CanMerge(prev, vma.Start, vma) && MpolEqual(prev.VmPolicy, pol)
+                             && AnonVmaCompatible(prev, vma);
+            bool mergeNext = right && next is not null && CanMerge(vma, next.Start, next) && MpolEqual(next.VmPolicy, pol)
+                             && AnonVmaCompatible(vma, next);
             // vma_merge_existing_range(): a merge may delete a vma only if it has no vm_ops->close
             // (can_merge_remove_vma). shm_vm_ops has shm_close, so a whole SysV shm vma is never merged
             // away — the merge is abandoned and the vma keeps its own policy — and a SysV next is not
             // deleted by a merge on both sides (the merge falls back to prev alone).
             if (left && right && HasCloseOp(vma)) mergePrev = mergeNext = false;
             if (mergePrev && mergeNext && HasCloseOp(next!)) mergeNext = false;
+            // vma_merge_existing_range(): merging both neighbours also needs prev's and next's anon_vmas compatible.
+            if (mergePrev && mergeNext && !AnonVmaCompatible(prev!, next!)) mergeNext = false;
             if (mergePrev && mergeNext)
             {
+                TakeAnonVma(prev!, vma);
+                TakeAnonVma(prev!, next!);
                 prev!.End = next!.End;
                 RemoveVma(mm, vma, unmapPages: false);
                 RemoveVma(mm, next, unmapPages: false);
@@ -36,6 +42,7 @@ public sealed partial class Kernel
             }
             if (mergePrev)
             {
+                TakeAnonVma(prev!, vma);
                 prev!.End = vmend;
                 if (right) RemoveVma(mm, vma, unmapPages: false);
                 else ShrinkFront(vma, vmend);
@@ -43,6 +50,7 @@ public sealed partial class Kernel
             }
             if (mergeNext)
             {
+                TakeAnonVma(next!, vma);
                 next!.Pgoff -= (next.Start - vmstart) >> 12;
                 next.Start = vmstart;
                 if (left) RemoveVma(mm, vma, unmapPages: false);
@@ -53,6 +61,43 @@ public sealed partial class Kernel
         if (vmstart > vma.Start) vma = SplitVma(mm, vma, vmstart);   // vma is now the upper part
         if (vmend < vma.End) SplitVma(mm, vma, vmend);
         return vma;
+    }
+
+    /// <summary>
+    /// is_mergeable_anon_vma(): two vmas merge only if their anon_vmas are the same or one has none yet
+    /// (no fork here, so no uncowed parents).
+    /// </summary>
+    private static bool AnonVmaCompatible(Vma a, Vma b) => a.AnonVmaId == 0 || b.AnonVmaId == 0 || a.AnonVmaId == b.AnonVmaId;
+
+    /// <summary>The merged vma keeps an anon_vma if either part had one (dup_anon_vma).</summary>
+    private static void TakeAnonVma(Vma into, Vma from)
+    {
+        if (into.AnonVmaId == 0) into.AnonVmaId = from.AnonVmaId;
+    }
+
+    private int _nextAnonVma;
+
+    /// <summary>
+    /// anon_vma_prepare() at a private anonymous vma's first fault, applied lazily: a vma with a page and
+    /// no anon_vma gets a new one. The kernel would reuse a neighbour's (find_mergeable_anon_vma) only
+    /// for an adjacent compatible vma with an equal policy — and such a neighbour would have been merged
+    /// with it already — so between two changes to the vmas every first fault makes a new anon_vma, and
+    /// assigning them before the next change (mbind, mmap, munmap, madvise) gives the same identities.
+    /// </summary>
+    internal void SyncAnonVmas(Mm mm)
+    {
+        foreach (var v in mm.Vmas)
+        {
+            if (v.Kind != VmaKind.Anon || Volatile.Read(ref v.AnonVmaId) != 0) continue;
+            var obj = v.Mapping.Object;
+            ulong first = v.ObjectIndex(v.Start), count = v.Pages;
+            for (ulong i = first; i < first + count; i++)
+            {
+                if (Volatile.Read(ref obj.Pages[i]) < 0) continue;
+                Interlocked.CompareExchange(ref v.AnonVmaId, Interlocked.Increment(ref _nextAnonVma), 0);
+                break;
+            }
+        }
     }
 
     /// <summary>vm_ops->close exists: shm_vm_ops (SysV shm, over shmem or hugetlbfs) has shm_close.</summary>
@@ -72,6 +117,7 @@ public sealed partial class Kernel
         var upper = new Vma(at, vma.End, vma.Pgoff + ((at - vma.Start) >> 12), vma.Kind, vma.Mapping)
         {
             VmPolicy = Policies.Dup(vma.VmPolicy),
+            AnonVmaId = vma.AnonVmaId,
         };
         vma.End = at;
         mm.Insert(upper);

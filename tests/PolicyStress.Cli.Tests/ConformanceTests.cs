@@ -67,6 +67,45 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         Assert.EndsWith("conformance: 3 ops, ", w.ToString().TrimEnd().Split('\n')[^1][..20]);
     }
 
+    /// <summary>
+    /// Anonymous mappings: a private one split by mbind and by a munmap in the middle, madvise over the
+    /// hole (ENOMEM, after zapping what is mapped), MADV_REMOVE on private memory (EINVAL) and on a shared
+    /// anonymous mapping (0), and a read touch of a page the private mapping does not map (skipped).
+    /// </summary>
+    [Fact]
+    public void Replay_AnonymousMappingsAndMadvise()
+    {
+        if (LinuxSide.Unavailable() is { } why)
+        {
+            output.WriteLine($"SKIPPED: {why}");
+            return;
+        }
+        var w = new StringWriter();
+        string script = string.Join('\n',
+            "mmap anon=0 pages=5 shared=0",
+            "touch slot=4 view=0 page=1 write=1",
+            "mbind slot=4 view=0 off=8192 len=0x1000 mode=0x0 mask=null maxnode=0 flags=0x0",
+            "munmap anon=0 off=12288 len=0x1000",
+            "madvise slot=4 view=0 off=0 len=0x5000 advice=4",
+            "madvise slot=4 view=0 off=0 len=0x1000 advice=9",
+            "touch slot=4 view=0 page=2 write=0",
+            "mmap anon=1 pages=3 shared=1",
+            "touch slot=5 view=0 page=0 write=1",
+            "madvise slot=5 view=0 off=0 len=0x3000 advice=9",
+            "munmap anon=1 off=1 len=0x1000",
+            "munmap anon=1 off=0 len=0x0");
+        Assert.Equal(0, new ConformanceDriver(w).Run(0, 1, verbose: true, script));
+        string[] lines = w.ToString().TrimEnd().Split('\n');
+        output.WriteLine(w.ToString());
+        Assert.EndsWith("=> ENOMEM", lines[4].TrimEnd());
+        Assert.EndsWith("=> EINVAL", lines[5].TrimEnd());
+        Assert.EndsWith("=> skip", lines[6].TrimEnd());
+        Assert.EndsWith("=> 0", lines[9].TrimEnd());
+        Assert.EndsWith("=> EINVAL", lines[10].TrimEnd());
+        Assert.EndsWith("=> EINVAL", lines[11].TrimEnd());
+        Assert.StartsWith("conformance: 12 ops, ", lines[^1]);
+    }
+
     [Theory]
     [InlineData("--ops", "0")]
     [InlineData("--ops", "x")]

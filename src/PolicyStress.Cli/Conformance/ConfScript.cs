@@ -33,6 +33,9 @@ internal static class ConfScript
                     "mbind" => new MbindOp(I(f, "slot"), I(f, "view"), L(f, "off"), U(f, "len"), (int)U(f, "mode"), Mask(f["mask"]), U(f, "maxnode"), (uint)U(f, "flags")),
                     "set_mempolicy" => new SetMempolicyOp((int)U(f, "mode"), Mask(f["mask"]), U(f, "maxnode")),
                     "get_mempolicy" => new GetMempolicyOp((uint)U(f, "flags"), I(f, "words"), U(f, "maxnode"), I(f, "slot"), I(f, "view"), L(f, "off")),
+                    "mmap" => new MmapOp(I(f, "anon"), I(f, "pages"), f["shared"] == "1"),
+                    "munmap" => new MunmapOp(I(f, "anon"), L(f, "off"), U(f, "len")),
+                    "madvise" => new MadviseOp(I(f, "slot"), I(f, "view"), L(f, "off"), U(f, "len"), I(f, "advice")),
                     "touch" => new TouchOp(I(f, "slot"), I(f, "view"), I(f, "page"), f["write"] == "1"),
                     var v => throw new FormatException($"unknown operation '{v}'"),
                 });

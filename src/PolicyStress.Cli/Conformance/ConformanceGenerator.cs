@@ -8,7 +8,10 @@ namespace PolicyStress.Cli.Conformance;
 /// view with random modes, mode flags, mbind flags and node masks drawn from this machine's allowed
 /// nodes; about a fifth of the calls deliberately invalid (unknown modes, bad flag bits, empty or foreign
 /// masks, unaligned starts, holes, ranges past the end, zero and wrapping lengths); set_mempolicy and
-/// get_mempolicy on the policy thread; touches through both views. The generator tracks which slots are
+/// get_mempolicy on the policy thread; touches through both views; anonymous mappings (MAP_PRIVATE and
+/// MAP_SHARED, a few pages, MAP_FIXED into their slots of the reservation) with munmap of a head, tail,
+/// middle or whole (and invalid calls), madvise MADV_DONTNEED/MADV_REMOVE over them and over the views
+/// (holes: ENOMEM; REMOVE on private memory: EINVAL), and mbind, get_mempolicy and touches at them. The generator tracks which slots are
 /// live the way <see cref="ConformanceState"/> will, assuming every create succeeds.
 /// </summary>
 /// <remarks>
@@ -21,6 +24,15 @@ namespace PolicyStress.Cli.Conformance;
 /// <item>Touches and get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR) only at live views: a fault outside them
 /// would kill the process (hole) or hit the PROT_NONE reservation, whose protection the model does not
 /// keep (it has no mprotect/PROT_* state).</item>
+/// <item>Anonymous mappings are never adjacent to each other (each sits one page into its own region,
+/// see <see cref="ConformanceLayout.AnonSlots"/>): the kernel merges adjacent compatible anonymous
+/// vmas at mmap time, the engine keeps every mmap its own object.</item>
+/// <item>Read faults in anonymous mappings only at pages the mapping maps already (touch reads, and
+/// get_mempolicy(MPOL_F_NODE|MPOL_F_ADDR), which faults as a read): a private read fault maps the zero
+/// page and a shared one faults around (see <see cref="ConformanceState.MayFaultAt"/>); the engine's
+/// fault path models neither. Such calls are generated and skipped on both sides.</item>
+/// <item>munmap stays inside its anonymous region and madvise inside the reservation (unless the kernel
+/// refuses it up front: unaligned start, zero length); nothing outside belongs to the test.</item>
 /// <item>Mask arrays are always at least as long as maxnode says: a shorter array would let the kernel
 /// write past a managed array (the wrappers refuse such calls with EFAULT before the kernel sees them).</item>
 /// </list>
@@ -29,6 +41,8 @@ internal sealed class ConformanceGenerator(int seed, IReadOnlyList<int> allowedN
 {
     private readonly Random _rng = new(seed);
     private readonly int[] _pages = new int[Slots];
+    private readonly int[] _anonPages = new int[AnonSlots];            // the mmap's length; 0 = never mapped
+    private readonly bool[][] _anonMapped = Enumerable.Range(0, AnonSlots).Select(_ => new bool[AnonRegionPages]).ToArray();
 
     private static readonly int[] ForeignNodes = [1, 2, 3, 7, 63, 64, 100, 511, 1023];
 
@@ -43,6 +57,7 @@ internal sealed class ConformanceGenerator(int seed, IReadOnlyList<int> allowedN
     {
         var live = Enumerable.Range(0, Slots).Where(s => _pages[s] > 0).ToArray();
         var free = Enumerable.Range(0, Slots).Where(s => _pages[s] == 0).ToArray();
+        if (_rng.Next(100) < 35) return NextAnon(live);
         int roll = _rng.Next(100);
         if (live.Length == 0 || (roll < 7 && free.Length > 0)) return Create(free[_rng.Next(free.Length)]);
         if (roll < 10)
@@ -67,11 +82,83 @@ internal sealed class ConformanceGenerator(int seed, IReadOnlyList<int> allowedN
         return new CreateSegmentOp(slot, size);
     }
 
+    /// <summary>
+    /// Anonymous mappings (private and shared) in their slots: mmap into a free slot, munmap (head, tail,
+    /// middle, whole, invalid), madvise DONTNEED/REMOVE over them and over SysV views, and mbind,
+    /// get_mempolicy and touches at them.
+    /// </summary>
+    private ConfOp NextAnon(int[] liveSegments)
+    {
+        var live = Enumerable.Range(0, AnonSlots).Where(a => _anonMapped[a].Any(m => m)).ToArray();
+        var free = Enumerable.Range(0, AnonSlots).Where(a => !_anonMapped[a].Any(m => m)).ToArray();
+        int roll = _rng.Next(100);
+        if (live.Length == 0 || (roll < 12 && free.Length > 0))
+        {
+            int f = free[_rng.Next(free.Length)];
+            int pages = _rng.Next(1, AnonMaxPages + 1);
+            _anonPages[f] = pages;
+            for (int p = 0; p < pages; p++) _anonMapped[f][p] = true;
+            return new MmapOp(f, pages, _rng.Next(2) == 0);
+        }
+        int anon = live[_rng.Next(live.Length)];
+        int slot = Slots + anon, n = _anonPages[anon];
+        if (roll < 22) return Munmap(anon, n);
+        if (roll < 42)
+            return liveSegments.Length > 0 && _rng.Next(5) < 2
+                ? Madvise(liveSegments[_rng.Next(liveSegments.Length)], _rng.Next(Views), 0)
+                : Madvise(slot, 0, n);
+        if (roll < 67) return MbindAt(slot, 0, n);
+        if (roll < 75) return GetMempolicyAt(slot, 0, n);
+        return new TouchOp(slot, 0, _rng.Next(n), _rng.Next(5) != 0);
+    }
+
+    private MunmapOp Munmap(int anon, int n)
+    {
+        long page = (long)Page;
+        int k = n > 1 ? _rng.Next(1, n) : 1;
+        (long off, ulong len) = _rng.Next(10) switch
+        {
+            0 => (_rng.Next(n) * page + _rng.Next(1, (int)Page), Page),                        // unaligned: EINVAL
+            1 => (_rng.Next(n) * page, 0UL),                                                     // zero length: EINVAL
+            2 => (0L, (ulong)n * Page),                                                          // whole
+            3 or 4 => (0L, (ulong)k * Page),                                                     // head
+            5 or 6 => (k * page, (ulong)(n - k) * Page),                                         // tail
+            7 or 8 when n >= 3 => (_rng.Next(1, n - 1) * page, Page),                            // middle: a split
+            9 => (-page, (ulong)(n + 2) * Page),                                                 // with the neighbours
+            _ => (k * page, (ulong)_rng.Next(1, (int)Page)),                                     // rounded up
+        };
+        if (len != 0 && off % page == 0)
+            for (long p = Math.Max(off / page, 0); p < (off + (long)len + page - 1) / page && p < (long)AnonRegionPages; p++)
+                _anonMapped[anon][p] = false;
+        return new MunmapOp(anon, off, len);
+    }
+
+    private MadviseOp Madvise(int slot, int view, int n)
+    {
+        if (n == 0) n = Math.Max(_pages[slot], 1);
+        int a = _rng.Next(n);
+        long off = (long)a * (long)Page;
+        ulong len = (ulong)_rng.Next(1, n - a + 1) * Page;
+        switch (_rng.Next(12))
+        {
+            case 0: off += _rng.Next(1, (int)Page); break;                                      // unaligned start: EINVAL
+            case 1: off = -(long)Page; len += Page; break;                                       // from the page before
+            case 2: len = (ulong)(n - a + 1) * Page; break;                                      // one page past the end
+            case 3: len = 0; break;
+            case 4: len -= (ulong)_rng.Next(1, (int)Page); break;                                // rounded up
+            case 5 or 6: off = 0; len = (ulong)n * Page; break;                                  // the whole mapping
+        }
+        return new MadviseOp(slot, view, off, len, _rng.Next(20) < 11 ? 4 : 9);
+    }
+
     private MbindOp Mbind(int[] live)
     {
         int slot = _rng.Next(12) == 0 ? _rng.Next(Slots) : live[_rng.Next(live.Length)];
-        int n = Math.Max(_pages[slot], 1);
-        int view = _rng.Next(Views);
+        return MbindAt(slot, _rng.Next(Views), Math.Max(_pages[slot], 1));
+    }
+
+    private MbindOp MbindAt(int slot, int view, int n)
+    {
         int a = _rng.Next(n);
         long off = (long)a * (long)Page;
         ulong len = (ulong)_rng.Next(1, n - a + 1) * Page;
@@ -157,6 +244,12 @@ internal sealed class ConformanceGenerator(int seed, IReadOnlyList<int> allowedN
 
     private GetMempolicyOp GetMempolicy(int[] live)
     {
+        int slot = live[_rng.Next(live.Length)];
+        return GetMempolicyAt(slot, _rng.Next(Views), _pages[slot]);
+    }
+
+    private GetMempolicyOp GetMempolicyAt(int slot, int view, int n)
+    {
         uint flags = _rng.Next(12) switch
         {
             < 3 => 0,
@@ -180,9 +273,7 @@ internal sealed class ConformanceGenerator(int seed, IReadOnlyList<int> allowedN
         };
         int needed = maxnode <= 1 ? 0 : (int)((maxnode - 1 + 63) / 64);
         int words = _rng.Next(8) == 0 ? -1 : needed + _rng.Next(0, 3);
-        int slot = live[_rng.Next(live.Length)];
-        int view = _rng.Next(Views);
-        long off = (long)_rng.Next(_pages[slot]) * (long)Page;
+        long off = (long)_rng.Next(n) * (long)Page;
         if ((flags & MpolFlags.FAddr) == 0)
             return _rng.Next(8) == 0 ? new GetMempolicyOp(flags, words, maxnode, slot, view, off) : new GetMempolicyOp(flags, words, maxnode, -1, 0, 0);
         if ((flags & MpolFlags.FNode) == 0 && _rng.Next(6) == 0) off = -(long)Page;         // the hole before the view

@@ -42,10 +42,16 @@ internal sealed class EngineSide : IConformanceSide
         GetMempolicyOp g when !state.MayFault(g) => "skip",
         GetMempolicyOp g => Get(g),
         TouchOp t => Touch(t, state),
+        MmapOp m when !state.MmapAllowed(m) => "skip",
+        MmapOp m => MmapAnon(m),
+        MunmapOp u when !ConformanceState.MunmapAllowed(u) => "skip",
+        MunmapOp u => MunmapAnon(u),
+        MadviseOp a when !ConformanceState.MadviseAllowed(a) => "skip",
+        MadviseOp a => Madvise(a),
         _ => throw new ArgumentException($"unknown op {op}"),
     };
 
-    private ulong Address(int slot, int view, long offset) => unchecked(ViewAddress(_reservation, slot, view) + (ulong)offset);
+    private ulong Address(int slot, int view, long offset) => unchecked(TargetAddress(_reservation, slot, view) + (ulong)offset);
 
     private string Create(CreateSegmentOp c, ConformanceState state)
     {
@@ -84,31 +90,41 @@ internal sealed class EngineSide : IConformanceSide
 
     private string Touch(TouchOp t, ConformanceState state)
     {
-        if (!state.Live(t.Slot) || t.Page >= state.Pages[t.Slot]) return "skip";
-        int rc = _kernel.Fault(_process, ViewAddress(_reservation, t.Slot, t.View) + (ulong)t.Page * Page, t.Write);
+        if (!state.MayFaultAt(t.Slot, t.View, t.Page, t.Write)) return "skip";
+        int rc = _kernel.Fault(_process, TargetAddress(_reservation, t.Slot, t.View) + (ulong)t.Page * Page, t.Write);
         return rc >= 0 ? "ok" : Observations.Rc(rc);
     }
+
+    private string MmapAnon(MmapOp m)
+    {
+        ulong addr = AnonAddress(_reservation, m.Anon);
+        long got = _kernel.Mmap(_process, addr, (ulong)m.Pages * Page,
+            (m.Shared ? Kernel.MapShared : Kernel.MapPrivate) | Kernel.MapAnonymous | Kernel.MapFixed);
+        return got == (long)addr ? "0" : Observations.Rc(Math.Min(got, 0));
+    }
+
+    private string MunmapAnon(MunmapOp u) =>
+        Observations.Rc(_kernel.Munmap(_process, unchecked(AnonAddress(_reservation, u.Anon) + (ulong)u.Offset), u.Len));
+
+    private string Madvise(MadviseOp a) =>
+        Observations.Rc(_kernel.Madvise(_process, Address(a.Slot, a.View, a.Offset), a.Len, a.Advice));
 
     public void Observe(ConformanceState state, List<(string Key, string Value)> facts)
     {
         var mask = new ulong[Observations.CheckWords];
-        for (int s = 0; s < Slots; s++)
+        foreach (var (s, v, pages) in state.Observed())
         {
-            if (!state.Live(s)) continue;
-            for (int v = 0; v < Views; v++)
+            ulong view = TargetAddress(_reservation, s, v);
+            for (int p = 0; p < pages; p++)
             {
-                ulong view = ViewAddress(_reservation, s, v);
-                for (int p = 0; p < state.Pages[s]; p++)
-                {
-                    Array.Fill(mask, Observations.Sentinel);
-                    int rc = _kernel.GetMempolicy(_process, out int mode, mask, Observations.CheckMaxNode, view + (ulong)p * Page, MpolFlags.FAddr);
-                    facts.Add(($"{ViewName(s, v)}+{p} policy", Observations.GetResult(rc, mode, mask)));
-                }
-                foreach (int p in state.Touched[s, v])
-                {
-                    int rc = _kernel.GetMempolicy(_process, out int node, null, 0, view + (ulong)p * Page, MpolFlags.FAddr | MpolFlags.FNode);
-                    facts.Add(($"{ViewName(s, v)}+{p} node", Observations.GetResult(rc, node, null)));
-                }
+                Array.Fill(mask, Observations.Sentinel);
+                int rc = _kernel.GetMempolicy(_process, out int mode, mask, Observations.CheckMaxNode, view + (ulong)p * Page, MpolFlags.FAddr);
+                facts.Add(($"{ViewName(s, v)}+{p} policy", Observations.GetResult(rc, mode, mask)));
+            }
+            foreach (int p in state.Touched[s, v])
+            {
+                int rc = _kernel.GetMempolicy(_process, out int node, null, 0, view + (ulong)p * Page, MpolFlags.FAddr | MpolFlags.FNode);
+                facts.Add(($"{ViewName(s, v)}+{p} node", Observations.GetResult(rc, node, null)));
             }
         }
         var m = Observations.NewMask(Observations.CheckWords);

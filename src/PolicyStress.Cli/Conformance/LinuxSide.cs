@@ -63,10 +63,16 @@ internal sealed class LinuxSide : IConformanceSide
             return Observations.GetResult(rc, mode, mask);
         }),
         TouchOp t => Touch(t, state),
+        MmapOp m when !state.MmapAllowed(m) => "skip",
+        MmapOp m => MmapAnon(m),
+        MunmapOp u when !ConformanceState.MunmapAllowed(u) => "skip",
+        MunmapOp u => MunmapAnon(u),
+        MadviseOp a when !ConformanceState.MadviseAllowed(a) => "skip",
+        MadviseOp a => Madvise(a),
         _ => throw new ArgumentException($"unknown op {op}"),
     };
 
-    private ulong Address(int slot, int view, long offset) => unchecked(ViewAddress(Reservation, slot, view) + (ulong)offset);
+    private ulong Address(int slot, int view, long offset) => unchecked(TargetAddress(Reservation, slot, view) + (ulong)offset);
 
     private string Create(CreateSegmentOp c, ConformanceState state)
     {
@@ -99,33 +105,43 @@ internal sealed class LinuxSide : IConformanceSide
 
     private string Touch(TouchOp t, ConformanceState state)
     {
-        if (!state.Live(t.Slot) || t.Page >= state.Pages[t.Slot]) return "skip";
-        nint p = (nint)(ViewAddress(Reservation, t.Slot, t.View) + (ulong)t.Page * Page);
+        if (!state.MayFaultAt(t.Slot, t.View, t.Page, t.Write)) return "skip";
+        nint p = (nint)(TargetAddress(Reservation, t.Slot, t.View) + (ulong)t.Page * Page);
         if (t.Write) Marshal.WriteByte(p, 1);
         else _ = Marshal.ReadByte(p);
         return "ok";
     }
 
+    private string MmapAnon(MmapOp m)
+    {
+        ulong addr = AnonAddress(Reservation, m.Anon);
+        long got = LinuxSyscalls.Mmap((nint)addr, (ulong)m.Pages * Page, LinuxConstants.PROT_READ | LinuxConstants.PROT_WRITE,
+            (m.Shared ? LinuxConstants.MAP_SHARED : LinuxConstants.MAP_PRIVATE) | LinuxConstants.MAP_ANONYMOUS | LinuxConstants.MAP_FIXED, -1, 0);
+        return got == (long)addr ? "0" : Observations.Rc(Math.Min(got, 0));
+    }
+
+    private string MunmapAnon(MunmapOp u) =>
+        Observations.Rc(LinuxSyscalls.Munmap((nint)unchecked(AnonAddress(Reservation, u.Anon) + (ulong)u.Offset), u.Len));
+
+    private string Madvise(MadviseOp a) =>
+        Observations.Rc(LinuxSyscalls.Madvise((nint)Address(a.Slot, a.View, a.Offset), a.Len, a.Advice));
+
     public void Observe(ConformanceState state, List<(string Key, string Value)> facts)
     {
         var mask = new ulong[Observations.CheckWords];
-        for (int s = 0; s < Slots; s++)
+        foreach (var (s, v, pages) in state.Observed())
         {
-            if (!state.Live(s)) continue;
-            for (int v = 0; v < Views; v++)
+            ulong view = TargetAddress(Reservation, s, v);
+            for (int p = 0; p < pages; p++)
             {
-                ulong view = ViewAddress(Reservation, s, v);
-                for (int p = 0; p < state.Pages[s]; p++)
-                {
-                    Array.Fill(mask, Observations.Sentinel);
-                    long rc = LinuxSyscalls.GetMempolicy(out int mode, mask, Observations.CheckMaxNode, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR);
-                    facts.Add(($"{ViewName(s, v)}+{p} policy", Observations.GetResult(rc, mode, mask)));
-                }
-                foreach (int p in state.Touched[s, v])
-                {
-                    long rc = LinuxSyscalls.GetMempolicy(out int node, null, 0, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR | LinuxConstants.MPOL_F_NODE);
-                    facts.Add(($"{ViewName(s, v)}+{p} node", Observations.GetResult(rc, node, null)));
-                }
+                Array.Fill(mask, Observations.Sentinel);
+                long rc = LinuxSyscalls.GetMempolicy(out int mode, mask, Observations.CheckMaxNode, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR);
+                facts.Add(($"{ViewName(s, v)}+{p} policy", Observations.GetResult(rc, mode, mask)));
+            }
+            foreach (int p in state.Touched[s, v])
+            {
+                long rc = LinuxSyscalls.GetMempolicy(out int node, null, 0, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR | LinuxConstants.MPOL_F_NODE);
+                facts.Add(($"{ViewName(s, v)}+{p} node", Observations.GetResult(rc, node, null)));
             }
         }
         facts.Add(("thread policy", _policyThread.Invoke(() =>

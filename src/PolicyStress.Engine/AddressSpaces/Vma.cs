@@ -25,6 +25,12 @@ public sealed class Vma
     public Mapping Mapping { get; }
     /// <summary>vm_policy: owns one reference; null means "use the task policy".</summary>
     public Mempolicy? VmPolicy { get; internal set; }
+    /// <summary>
+    /// Which anon_vma a private anonymous vma has (0: none yet). The kernel gives a vma one at its first
+    /// fault (anon_vma_prepare), shares it with split pieces, and merges only vmas whose anon_vmas are
+    /// compatible; the engine assigns it lazily (<c>Kernel.SyncAnonVmas</c>) before any change to the vmas.
+    /// </summary>
+    internal int AnonVmaId;
 
     public ulong Pages => (End - Start) >> 12;
     /// <summary>vm_ops->get_policy exists: shmem and SysV shm over shmem consult the shared tree.</summary>
