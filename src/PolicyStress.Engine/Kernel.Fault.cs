@@ -45,7 +45,9 @@ public sealed partial class Kernel
     /// The access itself. An absent page is allocated by policy and installed (page cache insert); a page
     /// this mapping does not map yet is mapped (a minor fault; a write fault also dirties the folio); a page
     /// it maps already takes no fault at all — a write through a writable clean pte only sets the pte's
-    /// dirty bit, which numa_maps counts for this mapping alone (<see cref="Mapping.PteDirty"/>).
+    /// dirty bit, which numa_maps counts for this mapping alone (<see cref="Mapping.PteDirty"/>). Two read
+    /// faults differ: private anonymous memory maps the shared zero page (do_anonymous_page), and a
+    /// MAP_SHARED|MAP_ANONYMOUS mapping maps its cached neighbours too (do_fault_around).
     /// </summary>
     private int FaultIn(TaskStruct task, Vma vma, ulong addr, bool write)
     {
@@ -54,6 +56,17 @@ public sealed partial class Kernel
         ulong idx = vma.ObjectIndex(addr);
         byte pte = write ? Mapping.PteDirty : Mapping.PteClean;
         int cur = Volatile.Read(ref obj.Pages[idx]);   // acquire: pairs with the installer's CAS below
+        if (!write)
+        {
+            if (cur < 0 && vma.Kind == VmaKind.Anon)
+            {
+                // No allocation and no policy: the zero page is mapped read-only; the first write copies it.
+                mapping.Mapped[idx] = Mapping.PteZero;
+                return ZeroPageNode;
+            }
+            // Only a real fault faults around: a page this mapping maps already takes no fault at all.
+            if (vma.Kind == VmaKind.Shmem && mapping.Mapped[idx] == Mapping.PteNone) FaultAround(vma, addr, idx);
+        }
         if (cur < 0)
         {
             int nid = Era2007 ? AllocPage2007(task, vma, addr, idx) : AllocPage(task, vma, addr, idx);
@@ -83,6 +96,30 @@ public sealed partial class Kernel
             mapping.Mapped[idx] = Mapping.PteDirty;   // no fault: the MMU sets the dirty bit of the pte
         }
         return cur & MemObject.NodeMask;
+    }
+
+    /// <summary>The node of empty_zero_page, which lives in the kernel image: the first node with memory.</summary>
+    private int ZeroPageNode => Topology.MemoryNodes.First;
+
+    /// <summary>
+    /// do_fault_around() with filemap_map_pages(): a read fault maps every cached page of the
+    /// fault_around_bytes (64 KiB) window around <paramref name="addr"/>, aligned in the address space and
+    /// clipped to the vma, with clean ptes. SysV shm vmas have no map_pages (shm_vm_ops) and fault one page.
+    /// The faulting page itself is left to the caller.
+    /// </summary>
+    private static void FaultAround(Vma vma, ulong addr, ulong idx)
+    {
+        const ulong window = 16 * PageSize;
+        ulong from = Math.Max(vma.Start, addr & ~(window - 1));
+        ulong to = Math.Min(vma.End, (addr & ~(window - 1)) + window);
+        var mapping = vma.Mapping;
+        var pages = mapping.Object.Pages;
+        for (ulong a = from; a < to; a += PageSize)
+        {
+            ulong i = vma.ObjectIndex(a);
+            if (i != idx && mapping.Mapped[i] == Mapping.PteNone && Volatile.Read(ref pages[i]) >= 0)
+                mapping.Mapped[i] = Mapping.PteClean;
+        }
     }
 
     /// <summary>

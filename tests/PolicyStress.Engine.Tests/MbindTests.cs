@@ -164,9 +164,13 @@ public class MbindTests
         Assert.Equal((0, Preferred, 8UL), PolicyAt(k, t, addr + 3 * Page));
         Assert.Equal((0, Interleave, 5UL), PolicyAt(k, t, addr + 4 * Page));
         Assert.Equal((0, Default, 0UL), PolicyAt(k, t, addr + 7 * Page));
-        // get_mempolicy(NODE|ADDR) faults the page in and names its node (LTP mbind04 / numactl regress)
+        // get_mempolicy(NODE|ADDR) faults the page in and names its node (LTP mbind04 / numactl regress).
+        // Its fault is a read: on untouched private memory that maps the zero page (node 0), so write first.
         var nm = new ulong[1];
         Assert.Equal(0, k.GetMempolicy(t, out int node, nm, MaxNode, addr + 2 * Page, MpolFlags.FAddr | MpolFlags.FNode));
+        Assert.Equal(0, node);
+        Assert.Equal(3, k.Fault(t, addr + 2 * Page, write: true));
+        Assert.Equal(0, k.GetMempolicy(t, out node, nm, MaxNode, addr + 2 * Page, MpolFlags.FAddr | MpolFlags.FNode));
         Assert.Equal(3, node);
         // addr without MPOL_F_ADDR, and unknown flags, are EINVAL (get_mempolicy02)
         Assert.Equal(-Errno.EINVAL, k.GetMempolicy(t, out _, nm, MaxNode, addr, 0));

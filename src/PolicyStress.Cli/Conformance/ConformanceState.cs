@@ -43,21 +43,11 @@ internal sealed class ConformanceState
     }
 
     /// <summary>
-    /// Whether a fault at the page may happen: only at mapped pages, and in an anonymous mapping only as
-    /// a write or at a page this mapping maps already (no read fault at all). Exclusions, both in the
-    /// engine's fault path (Kernel.Fault.cs): a read fault on an empty private anonymous page maps the
-    /// shared zero page (not counted in numa_maps, on whatever node it sits), which the engine does not
-    /// model; a read fault in a MAP_SHARED|MAP_ANONYMOUS mapping does fault-around (shmem_vm_ops has
-    /// map_pages = filemap_map_pages, do_read_fault → do_fault_around), mapping the cached pages near
-    /// the address too (e.g. pages zapped by MADV_DONTNEED), which the engine does not model either.
-    /// SysV views have no map_pages (shm_vm_ops), so they fault one page, as the engine does.
+    /// Whether a fault at the page may happen: only at mapped pages (elsewhere the real process would
+    /// crash or hit the PROT_NONE reservation). Read faults in anonymous mappings are modelled by the engine
+    /// (the zero page for private memory, fault-around for MAP_SHARED|MAP_ANONYMOUS).
     /// </summary>
-    public bool MayFaultAt(int slot, int view, long page, bool write)
-    {
-        if (!PageLive(slot, view, page)) return false;
-        if (!ConformanceLayout.IsAnon(slot)) return true;
-        return write || Touched[slot, 0].Contains((int)page);
-    }
+    public bool MayFaultAt(int slot, int view, long page, bool write) => PageLive(slot, view, page);
 
     /// <summary>An mmap into a free anonymous slot (never over a live mapping) of 1..AnonMaxPages pages.</summary>
     public bool MmapAllowed(MmapOp m) =>

@@ -11,8 +11,9 @@ namespace PolicyStress.Engine.AddressSpaces;
 /// </summary>
 public sealed class Mapping
 {
-    /// <summary><see cref="Mapped"/> values: not mapped, mapped by a clean pte, mapped by a dirty pte.</summary>
-    internal const byte PteNone = 0, PteClean = 1, PteDirty = 2;
+    /// <summary><see cref="Mapped"/> values: not mapped, mapped by a clean pte, mapped by a dirty pte, mapped
+    /// to the shared zero page (private anonymous memory read before it was written; not counted anywhere).</summary>
+    internal const byte PteNone = 0, PteClean = 1, PteDirty = 2, PteZero = 3;
 
     internal readonly byte[] Mapped;
     internal int VmaCount;
