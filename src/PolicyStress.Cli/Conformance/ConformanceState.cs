@@ -29,6 +29,21 @@ internal sealed class ConformanceState
                 Touched[s, v] = new SortedSet<int>();
     }
 
+    /// <summary>
+    /// Whether <paramref name="op"/> is skipped on both sides: a call that could fault or unmap outside the
+    /// live mappings (the real process would crash or hit the PROT_NONE reservation), or an mmap over a
+    /// live mapping. Decided once by the runner so that the two sides never disagree about it.
+    /// </summary>
+    public bool Skips(ConfOp op) => op switch
+    {
+        GetMempolicyOp g => !MayFault(g),
+        TouchOp t => !MayFaultAt(t.Slot, t.View, t.Page, t.Write),
+        MmapOp m => !MmapAllowed(m),
+        MunmapOp u => !MunmapAllowed(u),
+        MadviseOp a => !MadviseAllowed(a),
+        _ => false,
+    };
+
     public bool Live(int slot) => (uint)slot < ConformanceLayout.Slots && Pages[slot] > 0;
 
     public bool AnonLive(int anon) => (uint)anon < ConformanceLayout.AnonSlots && AnonMapped[anon].Any(m => m);
