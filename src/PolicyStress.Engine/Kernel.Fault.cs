@@ -60,9 +60,15 @@ public sealed partial class Kernel
         {
             if (cur < 0 && vma.Kind == VmaKind.Anon)
             {
-                // No allocation and no policy: the zero page is mapped read-only; the first write copies it.
-                mapping.Mapped[idx] = Mapping.PteZero;
-                return ZeroPageNode;
+                if (Config.ZeroPage)
+                {
+                    // No allocation and no policy: the zero page is mapped read-only; the first write copies it.
+                    mapping.Mapped[idx] = Mapping.PteZero;
+                    return ZeroPageNode;
+                }
+                // No zero page: do_anonymous_page allocates and maps the new page writable and dirty (VM_WRITE).
+                write = !mapping.ReadOnly;
+                pte = write ? Mapping.PteDirty : Mapping.PteClean;
             }
             // Only a real fault faults around: a page this mapping maps already takes no fault at all.
             if (vma.Kind == VmaKind.Shmem && mapping.Mapped[idx] == Mapping.PteNone) FaultAround(vma, addr, idx);

@@ -20,6 +20,13 @@ public sealed record KernelConfig
     /// </summary>
     public Func<long>? ClockNs { get; init; }
     public int ShmMni { get; init; } = 4096;
+    /// <summary>
+    /// Whether a read fault on untouched private anonymous memory maps the shared zero page
+    /// (do_anonymous_page). True on mainline; false where the kernel forbids the zero page
+    /// (mm_forbids_zeropage(), or a hypervisor guest's boot option such as pvm_no_zero_page=1): the read
+    /// then allocates a page by policy, mapped writable and dirty as a write fault's would be.
+    /// </summary>
+    public bool ZeroPage { get; init; } = true;
 
     /// <summary>The tree lock actually used: 2.6.23 had a spinlock_t whatever the run asks for.</summary>
     public SpLockKind EffectiveSpLock => Era2007 ? SpLockKind.Spin : SpLock;

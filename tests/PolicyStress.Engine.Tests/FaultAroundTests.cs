@@ -51,4 +51,17 @@ public class FaultAroundTests
         Assert.Equal(1, t.Counters.Allocations);
         Assert.Contains("anon=1 dirty=1 N1=1", k.NumaMaps(t, t));
     }
+
+    [Fact]
+    public void WithoutTheZeroPage_APrivateAnonymousReadFaultAllocatesByPolicyAndDirties()
+    {
+        var k = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig { ZeroPage = false });
+        var t = k.CreateProcess(1);
+        ulong a = (ulong)k.Mmap(t, 0, 4 * Page, Kernel.MapPrivate | Kernel.MapAnonymous);
+        Assert.Equal(1, k.Fault(t, a, write: false));    // allocated like a write: the local node
+        Assert.Equal(1, t.Counters.Allocations);
+        Assert.Contains("anon=1 dirty=1 N1=1", k.NumaMaps(t, t));
+        Assert.Equal(1, k.Fault(t, a, write: true));     // already mapped writable: no second allocation
+        Assert.Equal(1, t.Counters.Allocations);
+    }
 }

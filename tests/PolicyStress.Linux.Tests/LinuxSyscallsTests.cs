@@ -61,6 +61,16 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
         Assert.Equal(-EINVAL, LinuxSyscalls.Mmap(0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
     }
 
+    [Fact]
+    public void ZeroPageProbe_IsStableAndUnmapsItsPages()
+    {
+        // Either answer is a kernel's; the probe must give the same one twice and leave no mapping behind.
+        int before = File.ReadAllLines("/proc/self/maps").Length;
+        bool first = KernelProbes.ReadFaultMapsZeroPage();
+        Assert.Equal(first, KernelProbes.ReadFaultMapsZeroPage());
+        Assert.True(File.ReadAllLines("/proc/self/maps").Length <= before + 2);
+    }
+
     /// <summary>
     /// The scenario the Engine models: one SysV segment, two attaches, mbind on a sub-range of the
     /// first. The policy lives in the shmem inode's shared tree (both views see it), while only the

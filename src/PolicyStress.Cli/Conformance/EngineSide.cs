@@ -22,8 +22,9 @@ internal sealed class EngineSide : IConformanceSide
 
     public EngineSide(NumaTopology topology, ulong reservation)
     {
-        // vm.nr_hugepages = 0 on the machines this runs on: SHM_HUGETLB fails with ENOMEM, as there.
-        _kernel = new Kernel(topology, new KernelConfig { HugePages = 0 });
+        // vm.nr_hugepages = 0 on the machines this runs on: SHM_HUGETLB fails with ENOMEM, as there. Whether a
+        // read fault maps the zero page depends on the kernel's build and boot options: ask the running one.
+        _kernel = new Kernel(topology, new KernelConfig { HugePages = 0, ZeroPage = KernelProbes.ReadFaultMapsZeroPage() });
         _process = _kernel.CreateProcess(0);
         _thread = _kernel.CreateThread(_process, Math.Min(1, topology.CpuCount - 1));
         _reservation = reservation;
