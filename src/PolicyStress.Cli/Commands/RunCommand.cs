@@ -51,11 +51,12 @@ internal static class RunCommand
                 Placement = placement,
             };
             if (template.Interval > template.Duration) template = template with { Interval = template.Duration };
-            var configs = SweepRunner.Expand(template,
-                OptionParsing.Items(parse.GetValue(workload)).Select(OptionParsing.Workload).Distinct(),
-                OptionParsing.Items(parse.GetValue(scheme)).Select(SchemeNames.ParseScheme).Distinct(),
-                OptionParsing.Items(parse.GetValue(spLock)).Select(SchemeNames.ParseLock).Distinct(),
-                OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks").Distinct(), r);
+            var configs = new SweepGrid(template)
+                .Over(OptionParsing.Items(parse.GetValue(workload)).Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
+                .Over(OptionParsing.Items(parse.GetValue(spLock)).Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
+                .Over(OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks"), (c, n) => c with { Tasks = n })
+                .Over(OptionParsing.Items(parse.GetValue(scheme)).Select(SchemeNames.ParseScheme), (c, s) => c with { Scheme = s })
+                .Expand(r);
             if (configs.Count == 0) throw new UsageException("run: nothing to run (an empty list was given)");
             var (_, exit, csvLine) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: true);
             Console.Out.WriteLine(csvLine);

@@ -21,6 +21,10 @@ public static class SuitePlan
         : new RunConfig { Warmup = TimeSpan.FromMilliseconds(500), Duration = TimeSpan.FromSeconds(2), Interval = TimeSpan.FromSeconds(1) };
 
     public static List<RunConfig> Create(RunTopology topology, bool quick, int reps = 1, RunConfig? template = null) =>
-        SweepRunner.Expand(template ?? Template(quick), Workloads, Enum.GetValues<RefScheme>(), Locks,
-            PlacementPlanner.TaskSteps(topology.AllowedCpus.Count), reps);
+        new SweepGrid(template ?? Template(quick))
+            .Over(Workloads, (c, w) => c with { Workload = w })
+            .Over(Locks, (c, l) => c with { SpLock = l })
+            .Over(PlacementPlanner.TaskSteps(topology.AllowedCpus.Count), (c, n) => c with { Tasks = n })
+            .Over(Enum.GetValues<RefScheme>(), (c, s) => c with { Scheme = s })
+            .Expand(reps);
 }

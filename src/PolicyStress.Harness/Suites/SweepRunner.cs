@@ -34,27 +34,4 @@ public static class SweepRunner
         }
         return done;
     }
-
-    /// <summary>Every combination of the lists, repetitions innermost so a point's reps run back to back.</summary>
-    public static List<RunConfig> Expand(RunConfig template, IEnumerable<Workloads.WorkloadKind> workloads,
-        IEnumerable<Engine.Refcounting.RefScheme> schemes, IEnumerable<Engine.Refcounting.SpLockKind> locks, IEnumerable<int> tasks, int reps)
-    {
-        var list = new List<RunConfig>();
-        var seen = new HashSet<RunConfig>();
-        foreach (var w in workloads)
-            foreach (var l in locks)
-                foreach (int n in tasks)
-                    foreach (var s in schemes)
-                    {
-                        // lookup-2007 runs on the 2.6.23 spinlock whatever lock is asked for
-                        // (KernelConfig.EffectiveSpLock): one point per workload and task count, recorded as spin.
-                        var lk = new Engine.KernelConfig { Scheme = s, SpLock = l }.EffectiveSpLock;
-                        for (int r = 1; r <= reps; r++)
-                        {
-                            var point = template with { Workload = w, Scheme = s, SpLock = lk, Tasks = n, Rep = r };
-                            if (seen.Add(point)) list.Add(point);
-                        }
-                    }
-        return list;
-    }
 }

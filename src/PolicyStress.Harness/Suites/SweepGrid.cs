@@ -1,0 +1,43 @@
+using PolicyStress.Harness.Running;
+
+namespace PolicyStress.Harness.Suites;
+
+/// <summary>
+/// The points of a sweep: a template configuration and the axes it varies, each a list of values and
+/// how a value sets the configuration. <see cref="Expand"/> takes every combination, the first axis
+/// outermost and repetitions innermost (a point's reps run back to back), normalises each point the way
+/// the engine will run it, and drops duplicates. A new dimension is one more <see cref="Over{T}"/>.
+/// </summary>
+public sealed class SweepGrid(RunConfig template)
+{
+    private readonly List<Func<RunConfig, IEnumerable<RunConfig>>> _axes = [];
+
+    public SweepGrid Over<T>(IEnumerable<T> values, Func<RunConfig, T, RunConfig> apply)
+    {
+        var list = values.Distinct().ToList();
+        _axes.Add(c => list.Select(v => apply(c, v)));
+        return this;
+    }
+
+    public List<RunConfig> Expand(int reps)
+    {
+        IEnumerable<RunConfig> points = [template];
+        foreach (var axis in _axes) points = points.SelectMany(axis);
+        var list = new List<RunConfig>();
+        var seen = new HashSet<RunConfig>();
+        foreach (var p in points)
+        {
+            var point = Normalize(p);
+            for (int r = 1; r <= reps; r++)
+                if (seen.Add(point with { Rep = r })) list.Add(point with { Rep = r });
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// The configuration as the engine runs it: lookup-2007 runs on the 2.6.23 spinlock whatever lock is
+    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin.
+    /// </summary>
+    private static RunConfig Normalize(RunConfig c) =>
+        c with { SpLock = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock }.EffectiveSpLock };
+}

@@ -1,0 +1,30 @@
+using PolicyStress.Engine.Refcounting;
+using PolicyStress.Harness.Running;
+using PolicyStress.Harness.Suites;
+
+namespace PolicyStress.Harness.Tests;
+
+public class SweepGridTests
+{
+    [Fact]
+    public void Expand_TakesEveryCombination_FirstAxisOutermost_RepsInnermost()
+    {
+        var points = new SweepGrid(new RunConfig())
+            .Over([1, 2], (c, n) => c with { Tasks = n })
+            .Over([RefScheme.Lookup, RefScheme.None], (c, s) => c with { Scheme = s })
+            .Expand(2);
+        Assert.Equal(
+            ["1 Lookup 1", "1 Lookup 2", "1 None 1", "1 None 2", "2 Lookup 1", "2 Lookup 2", "2 None 1", "2 None 2"],
+            points.Select(p => $"{p.Tasks} {p.Scheme} {p.Rep}"));
+    }
+
+    [Fact]
+    public void Expand_RunsLookup2007OncePerPoint_OnTheSpinlock()
+    {
+        var points = new SweepGrid(new RunConfig())
+            .Over([SpLockKind.RwLock, SpLockKind.Snapshot, SpLockKind.RwLock], (c, l) => c with { SpLock = l })
+            .Over([RefScheme.Lookup2007, RefScheme.Lookup], (c, s) => c with { Scheme = s })
+            .Expand(1);
+        Assert.Equal(["Lookup2007 Spin", "Lookup RwLock", "Lookup Snapshot"], points.Select(p => $"{p.Scheme} {p.SpLock}"));
+    }
+}
