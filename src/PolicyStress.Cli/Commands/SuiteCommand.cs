@@ -29,7 +29,7 @@ internal static class SuiteCommand
             var (points, exit, csvLine) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: false);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             console.Profile.Width = Math.Max(console.Profile.Width, 120);   // redirected output defaults to 80 and wraps scheme names
-            SummaryTable.Write(console, points);
+            SuiteReport.Write(console, points);
             Console.Out.WriteLine(csvLine);
             return exit;
         });
