@@ -67,31 +67,16 @@ public sealed partial class Kernel
         return s;
     }
 
-    /// <summary>2.6.23: get_vma_policy(task, vma, vm_start), print, unref unless default or current's.</summary>
+    /// <summary>
+    /// 2.6.23 show_numa_map(): get_vma_policy(task, vma, vm_start) — which takes its reference on the
+    /// target's task policy with no lock that stops the target from freeing it (bug 1) — then mpol_to_str()
+    /// and the unref of everything but default_policy and the reader's own policy.
+    /// </summary>
     private string PolicyString2007(TaskStruct reader, TaskStruct target, Vma vma)
     {
-        var current = reader.Policy;
-        Mempolicy? pol = target.Policy;
-        bool shared = false;
-        if (vma.HasSharedPolicy)
-        {
-            pol = vma.Mapping.Object.Policy!.Lookup(vma.Pgoff, reader.Cpu, takeRef: true, out _);
-            shared = true;
-        }
-        else if (vma.Kind == VmaKind.SysvHugetlb)
-        {
-            pol = vma.VmPolicy ?? current;   // shm_get_policy() falls back to the READER's policy
-            if (vma.VmPolicy is not null && !Bug(Refcounting.Bugs2007.ShmHugetlbNoref)) Policies.Get(pol);
-            shared = true;
-        }
-        else if (vma.VmPolicy is { Mode: not MempolicyMode.Default } vp)
-        {
-            pol = vp;
-        }
-        if (pol is null) return "default";
-        if (!shared && pol != current) Policies.Get(pol);   // bug 1: target may be freeing it right now
+        var pol = GetVmaPolicy2007(target, reader, vma, null, vma.Start);
         string s = PolicyText.To2007String(pol);
-        if (pol != current) Policies.Put(pol);
+        if (Counted2007(pol, reader)) Policies.Put(pol);
         return s;
     }
 

@@ -9,7 +9,9 @@ public sealed partial class SharedPolicy
     /// <summary>
     /// mpol_set_shared_policy(): install <paramref name="pol"/> (null = delete) over page offsets
     /// [<paramref name="start"/>, <paramref name="end"/>). Since 2012 the tree gets its own copy
-    /// (sp_alloc = mpol_dup + MPOL_F_SHARED); in 2007 it took a reference on the caller's object.
+    /// (sp_alloc = mpol_dup + MPOL_F_SHARED); in 2007 it took a reference on the caller's object and marked
+    /// nothing: that object is also the caller's vma policy, and MPOL_F_SHARED on it (2.6.26–3.6) made
+    /// users of the vma drop references they never took — the bug 869833f2c5c6 fixed, not a 2.6.23 one.
     /// </summary>
     internal int SetPolicy(ulong start, ulong end, Mempolicy? pol)
     {
@@ -21,7 +23,6 @@ public sealed partial class SharedPolicy
             {
                 Cache.Get(pol);   // sp_alloc() 2007: mpol_get(pol), the object is shared with the vma
                 np = pol;
-                np.Flags |= MpolFlags.Shared;   // sim-only marker (spec rule 1): the 2007 code had no flag
             }
             else
             {
