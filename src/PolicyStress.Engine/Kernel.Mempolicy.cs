@@ -110,6 +110,9 @@ public sealed partial class Kernel
     /// <paramref name="addr"/> without task fallback; MPOL_F_NODE returns a node instead of a mode (the node
     /// of the page at addr, faulting it in, or the next task-interleave node); MPOL_F_MEMS_ALLOWED returns
     /// the cpuset's nodes. <paramref name="nmask"/> gets the user's mask for static/relative policies.
+    /// As do_get_mempolicy() does, MPOL_F_ADDR holds the mmap lock (read) until the mode and mask are read
+    /// and the lookup reference is dropped; only MPOL_F_NODE drops it early, with an explicit reference on
+    /// the policy, to fault the page in.
     /// </summary>
     public int GetMempolicy(TaskStruct task, out int mode, ulong[]? nmask, ulong maxnode, ulong addr, uint flags)
     {
@@ -118,45 +121,44 @@ public sealed partial class Kernel
         if (nmask is not null && maxnode < (ulong)Topology.NodeCount) return -Errno.EINVAL;   // < nr_node_ids
         if ((flags & ~(MpolFlags.FNode | MpolFlags.FAddr | MpolFlags.FMemsAllowed)) != 0) return -Errno.EINVAL;
 
-        UserNodeMask result;
         if ((flags & MpolFlags.FMemsAllowed) != 0)
         {
             if ((flags & (MpolFlags.FNode | MpolFlags.FAddr)) != 0) return -Errno.EINVAL;
-            result = UserNodeMask.FromNodeMask(task.MemsAllowed);
-            return CopyNodes(nmask, maxnode, result, Topology.NodeCount);
+            return CopyNodes(nmask, maxnode, UserNodeMask.FromNodeMask(task.MemsAllowed), Topology.NodeCount);
         }
 
+        var mm = task.Mm;
         Mempolicy? pol = task.Policy;
-        Mempolicy? pinned = null;   // the reference do_get_mempolicy must drop: shared lookup or explicit get
-        if ((flags & MpolFlags.FAddr) != 0)
-        {
-            task.Mm.MmapLock.EnterReadLock();
-            try
-            {
-                var vma = task.Mm.FindVma(addr);
-                if (vma is null) return -Errno.EFAULT;
-                pol = VmaPolicyAt(task, vma, addr, out _, out _);
-                if (pol is not null && pol.IsShared && TakesLookupRefs) pinned = pol;
-                if ((flags & MpolFlags.FNode) != 0 && pinned is null && pol is not null && !pol.IsStatic)
-                {
-                    Policies.Get(pol);   // "Take a refcount on the mpol, because we are about to drop the mmap_lock"
-                    pinned = pol;
-                }
-            }
-            finally { task.Mm.MmapLock.ExitReadLock(); }
-        }
-        else if (addr != 0)
-        {
-            return -Errno.EINVAL;
-        }
-        pol ??= DefaultPolicy;
-
+        Mempolicy? polRefcount = null;   // pol_refcount: the explicit reference of MPOL_F_NODE|MPOL_F_ADDR
+        bool locked = false, condPut = false;
+        int gen = 0;
         try
         {
+            if ((flags & MpolFlags.FAddr) != 0)
+            {
+                mm.MmapLock.EnterReadLock();
+                locked = true;
+                var vma = mm.FindVma(addr);
+                if (vma is null) return -Errno.EFAULT;
+                pol = VmaPolicyAt(task, vma, addr, out _, out gen);
+                condPut = TakesLookupRefs;   // a shared-tree result carries the lookup's reference
+            }
+            else if (addr != 0)
+            {
+                return -Errno.EINVAL;
+            }
+            pol ??= DefaultPolicy;
+            if (gen == 0) gen = Volatile.Read(ref pol.Generation);   // a vma or task policy: stable under our locks
+            PausePoint?.Invoke(task, pol);
+
             if ((flags & MpolFlags.FNode) != 0)
             {
                 if ((flags & MpolFlags.FAddr) != 0)
                 {
+                    polRefcount = pol;
+                    Policies.Get(pol);   // "Take a refcount on the mpol, because we are about to drop the mmap_lock"
+                    mm.MmapLock.ExitReadLock();
+                    locked = false;
                     int nid = Fault(task, addr, write: false);   // lookup_node(): get_user_pages of one page
                     if (nid < 0) return nid;
                     mode = nid;
@@ -180,15 +182,17 @@ public sealed partial class Kernel
                 mode |= pol.Flags & MpolFlags.ModeFlags;   // internal flags never reach user space
             }
 
-            if (nmask is null) return 0;
-            if (pol.StoresUserNodemask) result = pol.UserNodemask!;
-            else result = UserNodeMask.FromNodeMask(pol == DefaultPolicy || pol.Mode is MempolicyMode.Local or MempolicyMode.Default
-                ? NodeMask.Empty : pol.Nodes);
-            return CopyNodes(nmask, maxnode, result, Topology.NodeCount);
+            UserNodeMask? result = nmask is null ? null : pol.StoresUserNodemask
+                ? pol.UserNodemask!
+                : UserNodeMask.FromNodeMask(pol == DefaultPolicy || pol.Mode is MempolicyMode.Local ? NodeMask.Empty : pol.Nodes);
+            Policies.CheckUse(pol, gen);   // the mode and mask came from a live policy (vma-held schemes: maybe not)
+            return result is null ? 0 : CopyNodes(nmask, maxnode, result, Topology.NodeCount);
         }
         finally
         {
-            if (pinned is not null) Policies.Put(pinned);
+            if (condPut) Policies.CondPut(pol);   // mpol_cond_put(pol), still under the mmap lock
+            if (locked) mm.MmapLock.ExitReadLock();
+            if (polRefcount is not null) Policies.Put(polRefcount);
             Quiescent(task);
         }
     }
