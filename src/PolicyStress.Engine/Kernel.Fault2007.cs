@@ -148,7 +148,7 @@ public sealed partial class Kernel
     {
         bool interleave = pol.Mode == MempolicyMode.Interleave;
         int nid = interleave
-            ? Pages.AllocFrom(NodeSelector.InterleaveNid(pol, off, task.LocalNode), null)
+            ? Pages.AllocFrom(NodeSelector.InterleaveNid(pol, off, task.LocalNode), task.MemsAllowed)
             : NodeSelector.Allocate(pol, NodeSelector.NoInterleaveIndex, task, Pages, era2007: true);
         Policies.CheckUse(pol, gen);
         if (interleave ? unrefInterleave : counted)

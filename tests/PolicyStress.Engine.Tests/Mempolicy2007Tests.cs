@@ -95,6 +95,25 @@ public class Mempolicy2007Tests
     }
 
     [Fact]
+    public void PreferredWithNoNodeIsLocalAllocationThroughout()
+    {
+        // mpol_new(): preferred_node = -1 for an empty mask; zonelist_policy(): numa_node_id() for it;
+        // get_zonemask(): every node with memory.
+        var k = Kernel2007();
+        var t = k.CreateProcess(2);
+        Assert.Equal(0, k.SetMempolicy(t, Preferred, null, 0));
+        Assert.Equal(MempolicyMode.Preferred, t.Policy!.Mode);
+        Assert.Equal(2, k.AllocTaskPage(t));
+        ulong a = MapAnon(k, t, 1);
+        Assert.Equal(2, k.Fault(t, a));
+        var nm = new ulong[16];
+        Assert.Equal(0, k.GetMempolicy(t, out int mode, nm, MaxNode2007, 0, 0));
+        Assert.Equal((Preferred, 0b1111UL), (mode, nm[0]));
+        k.Exit(t);
+        AssertClean(k);
+    }
+
+    [Fact]
     public void SetMempolicyChecksModeThenNodesThenCpuset()
     {
         var k = Kernel2007();
