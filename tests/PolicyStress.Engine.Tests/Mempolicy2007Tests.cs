@@ -98,7 +98,7 @@ public class Mempolicy2007Tests
     public void PreferredWithNoNodeIsLocalAllocationThroughout()
     {
         // mpol_new(): preferred_node = -1 for an empty mask; zonelist_policy(): numa_node_id() for it;
-        // get_zonemask(): every node with memory.
+        // get_zonemask(): every node with memory; mpol_to_str(): "prefer" and no '='.
         var k = Kernel2007();
         var t = k.CreateProcess(2);
         Assert.Equal(0, k.SetMempolicy(t, Preferred, null, 0));
@@ -109,6 +109,7 @@ public class Mempolicy2007Tests
         var nm = new ulong[16];
         Assert.Equal(0, k.GetMempolicy(t, out int mode, nm, MaxNode2007, 0, 0));
         Assert.Equal((Preferred, 0b1111UL), (mode, nm[0]));
+        Assert.StartsWith($"{a:x8} prefer anon=1 dirty=1 N2=1\n", k.NumaMaps(t, t));
         k.Exit(t);
         AssertClean(k);
     }
