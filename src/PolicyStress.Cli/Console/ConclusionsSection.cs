@@ -48,7 +48,7 @@ internal static class ConclusionsSection
         }
 
         if (n > 1 && Mean(ps, RefScheme.None, SpLockKind.Snapshot, 1) is var one && Mean(ps, RefScheme.None, SpLockKind.Snapshot, n) is var many && one > 0 && many > 0)
-            yield return $"none on snapshot, which shares nothing it need not, scales {Numbers.Ratio(many / one)} from 1 to {n} tasks (linear: {n}x)";
+            yield return $"none on snapshot (no reference count, no reader lock) scales {Numbers.Ratio(many / one)} from 1 to {n} tasks (linear: {n}x)";
 
         var figure3 = ps.Where(p => p.Config.Scheme == RefScheme.VmaHeld).ToList();
         if (ps[0].Config.Workload == WorkloadKind.Churn && figure3.Count > 0)
