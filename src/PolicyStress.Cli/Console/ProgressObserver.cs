@@ -68,7 +68,7 @@ internal sealed class ProgressObserver(ProgressContext ctx, IAnsiConsole console
     }
 
     /// <summary>Word-wrap <paramref name="line"/> at <paramref name="width"/>; continuation lines are indented two more spaces.</summary>
-    internal static IEnumerable<string> Wrap(string line, int width)
+    private static IEnumerable<string> Wrap(string line, int width)
     {
         string lead = line[..(line.Length - line.TrimStart().Length)], indent = lead + "  ";
         var piece = new System.Text.StringBuilder(lead);
