@@ -7,9 +7,6 @@ namespace PolicyStress.Engine.Tests;
 /// <summary>mbind(2) of the 2007 kernel against 2.6.23/24 sys_mbind, do_mbind and check_range, and its migration.</summary>
 public class Mbind2007Tests
 {
-    private static Kernel Kernel2007(Bugs2007 bugs = Bugs2007.None) =>
-        FourNodes(new KernelConfig { Scheme = RefScheme.Lookup2007, Bugs = bugs });
-
     [Fact]
     public void NodesAreReadAndCutToTheCpusetBeforeTheModeIsChecked()
     {

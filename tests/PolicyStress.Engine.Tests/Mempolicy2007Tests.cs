@@ -14,9 +14,6 @@ public class Mempolicy2007Tests
     /// <summary>sys_get_mempolicy() of 2.6.23 wants room for MAX_NUMNODES bits.</summary>
     private const ulong MaxNode2007 = UserNodeMask.MaxNumNodes + 1;
 
-    private static Kernel Kernel2007(Bugs2007 bugs = Bugs2007.None) =>
-        FourNodes(new KernelConfig { Scheme = RefScheme.Lookup2007, Bugs = bugs });
-
     private static (int Err, int Mode, ulong Nodes) PolicyAt2007(Kernel k, TaskStruct t, ulong addr, uint flags = MpolFlags.FAddr)
     {
         var nm = new ulong[UserNodeMask.MaxNumNodes / 64];
