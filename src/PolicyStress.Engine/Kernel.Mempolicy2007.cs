@@ -13,6 +13,12 @@ namespace PolicyStress.Engine;
 public sealed partial class Kernel
 {
     /// <summary>
+    /// Test hook: called inside bug 1's window of <see cref="SetMempolicy2007"/> — the old task policy freed
+    /// (its last reference dropped), the task's pointer not yet replaced. Null outside tests.
+    /// </summary>
+    internal Action<TaskStruct>? SetMempolicyWindow;
+
+    /// <summary>
     /// mpol_check_policy() + mpol_new(), 2.6.23: MPOL_DEFAULT takes no nodes, bind and interleave need some,
     /// and every node must have memory (nodes_subset of N_HIGH_MEMORY; EINVAL otherwise) — then the policy:
     /// none for default, the first node for preferred (none at all: local allocation, preferred_node −1),
@@ -54,6 +60,7 @@ public sealed partial class Kernel
         try
         {
             Policies.Put(task.Policy);   // mpol_free(current->mempolicy): the pointer still names it...
+            SetMempolicyWindow?.Invoke(task);
             task.Policy = pol;           // ...until this store
             if (pol is { Mode: MempolicyMode.Interleave }) task.IlPrev = pol.Nodes.First - 1;   // il_next = first_node(nodes)
         }
