@@ -122,7 +122,7 @@ public sealed partial class Kernel
             for (int i = mm.IndexAfter(addr); i < mm.Vmas.Count; i++)
             {
                 var v = mm.Vmas[i];
-                if (v.Mapping.Segment is not { } seg || v.Start < addr || (v.Start - addr) >> 12 != v.Pgoff) continue;
+                if (v.Mapping.Segment is not { } seg || v.Start < addr || (v.Start - addr) >> PageShift != v.Pgoff) continue;
                 ulong end = addr + seg.MappedBytes;
                 var mapping = v.Mapping;
                 for (int j = mm.IndexAfter(addr); j < mm.Vmas.Count && mm.Vmas[j].Start < end;)

@@ -85,7 +85,7 @@ public class NodeMaskTests
         Assert.Equal(0, UserNodeMask.TryParse(words, 1000, out m));
         Assert.False(m.IsSet(1000));
         // more than a page of bits is EINVAL, whatever the array holds
-        Assert.Equal(-Errno.EINVAL, UserNodeMask.TryParse(new ulong[600], 4096 * 8 + 2, out _));
+        Assert.Equal(-Errno.EINVAL, UserNodeMask.TryParse(new ulong[600], Kernel.PageSize * 8 + 2, out _));
     }
 
     [Fact]

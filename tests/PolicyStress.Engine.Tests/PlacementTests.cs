@@ -69,7 +69,7 @@ public class PlacementTests
         // fault backwards: the node depends on the address, not on the order of faults
         var nodes = new int[20];
         for (int i = 19; i >= 0; i--) nodes[i] = k.Fault(t, addr + (ulong)(4 + i) * Page);
-        for (int i = 0; i < 20; i++) Assert.Equal((int)(((addr >> 12) + 4 + (ulong)i) % 3), nodes[i]);
+        for (int i = 0; i < 20; i++) Assert.Equal((int)(((addr >> Kernel.PageShift) + 4 + (ulong)i) % 3), nodes[i]);
         Assert.Equal(1, k.Fault(t, addr));   // outside the range: local
         AssertClean(k);
     }
@@ -231,7 +231,7 @@ public class PlacementTests
         var nodes = FaultAll(k, t, a, 8);
         Assert.Equal([2, 2], Histogram(nodes.Take(4), 4).Skip(1).Take(2));
         // once 1 and 2 are full, each page starts at its interleave node's zonelist (1: 1,2,0,3; 2: 2,1,3,0)
-        int firstNode = (int)((a >> 12) % 2) == 0 ? 1 : 2;
+        int firstNode = (int)((a >> Kernel.PageShift) % 2) == 0 ? 1 : 2;
         int[] expectTail = firstNode == 1 ? [0, 3, 0, 3] : [3, 0, 3, 0];
         Assert.Equal(expectTail, nodes.Skip(4));
         AssertClean(k);

@@ -203,10 +203,10 @@ public class RefcountWaitingTests
         var k = new Kernel(Topology.NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = RefScheme.VmaHeldGraveyard, ClockNs = () => now });
         var t1 = k.CreateProcess(0);
         var t2 = k.CreateProcess(1);
-        int id = k.Shmget(t1, Ipc.ShmFlags.IpcPrivate, 16 * 4096, Ipc.ShmFlags.IpcCreat);
+        int id = k.Shmget(t1, Ipc.ShmFlags.IpcPrivate, 16 * SchemeFixture.Page, Ipc.ShmFlags.IpcCreat);
         ulong v1 = (ulong)k.Shmat(t1, id, 0, 0), v2 = (ulong)k.Shmat(t2, id, 0, 0);
-        Assert.Equal(0, k.Mbind(t1, v1, 16 * 4096, (int)MempolicyMode.Interleave, [3], 65, 0));
-        Assert.Equal(0, k.Mbind(t1, v1, 16 * 4096, (int)MempolicyMode.Bind, [1], 65, 0));   // removes the interleave policy
+        Assert.Equal(0, k.Mbind(t1, v1, 16 * SchemeFixture.Page, (int)MempolicyMode.Interleave, [3], 65, 0));
+        Assert.Equal(0, k.Mbind(t1, v1, 16 * SchemeFixture.Page, (int)MempolicyMode.Bind, [1], 65, 0));   // removes the interleave policy
         var during = k.Audit();
         Assert.Equal(1, during.Waiting);
         Assert.Equal(0, during.Waited);

@@ -9,7 +9,7 @@ namespace PolicyStress.Engine.Tests;
 /// <summary>A kernel of one scheme with two processes and one SysV segment, for refcount tests.</summary>
 internal sealed class SchemeFixture
 {
-    public const ulong Page = 4096;
+    public const ulong Page = Kernel.PageSize;
     public readonly Kernel Kernel;
     public readonly TaskStruct Task1, Task2;
     public readonly int ShmId;

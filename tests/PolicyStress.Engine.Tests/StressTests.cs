@@ -13,7 +13,7 @@ namespace PolicyStress.Engine.Tests;
 /// </summary>
 public class StressTests
 {
-    private const ulong Page = 4096;
+    private const ulong Page = Kernel.PageSize;
     private const ulong SegmentPages = 256;
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
 

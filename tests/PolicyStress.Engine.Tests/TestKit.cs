@@ -8,7 +8,7 @@ namespace PolicyStress.Engine.Tests;
 /// <summary>Small builders shared by the engine tests: masks, topologies, segments and mode numbers.</summary>
 internal static class TestKit
 {
-    public const ulong Page = 4096;
+    public const ulong Page = Kernel.PageSize;
     /// <summary>A maxnode that passes one 64-bit word (get_nodes copies maxnode - 1 bits).</summary>
     public const ulong MaxNode = 65;
 

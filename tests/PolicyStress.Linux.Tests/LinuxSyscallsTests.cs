@@ -15,7 +15,7 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     public void ShortNodemask_IsEfaultWithoutCallingTheKernel(int longs, ulong maxnode)
     {
         ulong[] mask = new ulong[longs];
-        Assert.Equal(-EFAULT, LinuxSyscalls.Mbind(0x1000, 4096, MPOL_BIND, mask, maxnode, 0));
+        Assert.Equal(-EFAULT, LinuxSyscalls.Mbind(Page, (ulong)Page, MPOL_BIND, mask, maxnode, 0));
         Assert.Equal(-EFAULT, LinuxSyscalls.SetMempolicy(MPOL_BIND, mask, maxnode));
         Assert.Equal(-EFAULT, LinuxSyscalls.GetMempolicy(out _, mask, maxnode, 0, 0));
     }

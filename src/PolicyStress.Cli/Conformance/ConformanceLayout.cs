@@ -1,3 +1,5 @@
+using PolicyStress.Engine;
+
 namespace PolicyStress.Cli.Conformance;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace PolicyStress.Cli.Conformance;
 /// </summary>
 internal static class ConformanceLayout
 {
-    public const ulong Page = 4096;
+    public const ulong Page = Kernel.PageSize;
     public const int Slots = 4;
     public const int Views = 2;
     public const int MaxSegmentPages = 40;

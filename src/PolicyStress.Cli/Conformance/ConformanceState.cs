@@ -163,9 +163,9 @@ internal sealed class ConformanceState
                 Forget(a.Slot, a.View, a.Offset, a.Len);
                 if (!ConformanceLayout.IsAnon(a.Slot) && a.Advice == 9) Forget(a.Slot, 1 - a.View, a.Offset, a.Len);
                 break;
-            case GetMempolicyOp g when g.Flags == 3 && g.Slot >= 0 && g.Offset >= 0 && MayFaultAt(g.Slot, g.View, g.Offset / 4096, write: false)
+            case GetMempolicyOp g when g.Flags == 3 && g.Slot >= 0 && g.Offset >= 0 && MayFaultAt(g.Slot, g.View, g.Offset / (long)ConformanceLayout.Page, write: false)
                                         && (result.StartsWith("rc=0", StringComparison.Ordinal) || FaultedBeforeCopyFailed(g, result)):
-                Touched[g.Slot, g.View].Add((int)(g.Offset / 4096));   // lookup_node() faulted the page in
+                Touched[g.Slot, g.View].Add((int)(g.Offset / (long)ConformanceLayout.Page));   // lookup_node() faulted the page in
                 break;
         }
     }

@@ -10,5 +10,5 @@ internal sealed record CreateSegmentOp(int Slot, ulong Size) : ConfOp
 
     protected override IEnumerable<(string, string)> Fields() => [("slot", Dec(Slot)), ("size", Dec((long)Size))];
 
-    public override string Comment => $"{(Size + 4095) / 4096} pages";
+    public override string Comment => $"{(Size + ConformanceLayout.Page - 1) / ConformanceLayout.Page} pages";
 }

@@ -13,7 +13,7 @@ namespace PolicyStress.Cli.Figures;
 /// </summary>
 internal static class SchemeTable
 {
-    private const ulong Page = 4096;
+    private const ulong Page = Kernel.PageSize;
 
     public static void Print(TextWriter o)
     {

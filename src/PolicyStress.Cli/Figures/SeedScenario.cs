@@ -16,7 +16,7 @@ namespace PolicyStress.Cli.Figures;
 /// </summary>
 internal sealed class SeedScenario(TextWriter output, RefScheme scheme, int nodes)
 {
-    private const ulong Page = 4096;
+    private const ulong Page = Kernel.PageSize;
     private const ulong SegmentPages = 32;
     private Kernel _kernel = null!;
     private TaskStruct _task1 = null!, _task2 = null!;

@@ -12,7 +12,7 @@ public sealed class UserNodeMask : IEquatable<UserNodeMask>
 {
     public const int MaxNumNodes = 1024;
     private const int Words = MaxNumNodes / 64;
-    private const ulong PageBits = 4096 * 8;
+    private const ulong PageBits = Kernel.PageSize * 8;   // BITS_PER_BYTE
     private readonly ulong[] _words = new ulong[Words];
 
     public static UserNodeMask FromNodeMask(NodeMask m)

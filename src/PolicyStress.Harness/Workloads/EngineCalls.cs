@@ -8,7 +8,7 @@ namespace PolicyStress.Harness.Workloads;
 /// <summary>Setup-time engine calls that must succeed; a failure here is a harness or engine bug, not a result.</summary>
 internal static class EngineCalls
 {
-    public const ulong Page = 4096;
+    public const ulong Page = Kernel.PageSize;
 
     public static long Check(long r, string what) =>
         r >= 0 ? r : throw new InvalidOperationException($"{what} failed: {Errno.Name(r)}");
