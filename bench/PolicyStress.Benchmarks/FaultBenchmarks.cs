@@ -34,7 +34,7 @@ public class FaultBenchmarks
         _task = _kernel.CreateProcess(0);
         int id = _kernel.Shmget(_task, ShmFlags.IpcPrivate, Pages * Kernel.PageSize, ShmFlags.IpcCreat);
         _view = (ulong)_kernel.Shmat(_task, id, 0, 0);
-        _kernel.Mbind(_task, _view, Pages * Kernel.PageSize, (int)MempolicyMode.Interleave, [0xF], 65, 0);
+        _kernel.Mbind(_task, _view, Pages * Kernel.PageSize, (int)MempolicyMode.Interleave, [0xF], UserNodeMask.OneWordMaxNode, 0);
     }
 
     [Benchmark(OperationsPerInvoke = Pages)]

@@ -23,7 +23,7 @@ public class NumaMapsTests
         var k = FourNodes();
         var t1 = k.CreateProcess(0);
         var t2 = k.CreateProcess(1);
-        int id = k.Shmget(t1, ShmFlags.IpcPrivate, 32 * Page, ShmFlags.IpcCreat | 0x180);
+        int id = k.Shmget(t1, ShmFlags.IpcPrivate, 32 * Page, ShmFlags.IpcCreat | ShmFlags.Mode0600);
         var seg = k.Segment(id)!;
         ulong v1 = (ulong)k.Shmat(t1, id, 0, 0);
         Assert.Equal(0x7efffffe0000UL, v1);   // top-down below mmap_base

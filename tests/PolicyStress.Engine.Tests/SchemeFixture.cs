@@ -34,7 +34,7 @@ internal sealed class SchemeFixture
 
     public void Mbind(TaskStruct t, ulong view, ulong firstPage, ulong pages, MempolicyMode mode, params int[] nodes)
     {
-        int r = Kernel.Mbind(t, view + firstPage * Page, pages * Page, (int)mode, [NodeMask.Of(nodes).Bits], 65, 0);
+        int r = Kernel.Mbind(t, view + firstPage * Page, pages * Page, (int)mode, [NodeMask.Of(nodes).Bits], UserNodeMask.OneWordMaxNode, 0);
         Assert.True(r == 0, $"mbind: {Errno.Name(r)}");
     }
 

@@ -45,7 +45,7 @@ public class StressTests
             ulong len = (ulong)rng.Next(1, (int)(SegmentPages - start) + 1);
             int mode = rng.Next(4) switch { 0 => 3, 1 => 2, 2 => 1, _ => 0 };
             ulong mask = mode == 0 ? 0 : (ulong)rng.Next(1, 16);
-            int r = kernel.Mbind(task, iv + start * Page, len * Page, mode, mode == 0 ? null : [mask], 65, 0);
+            int r = kernel.Mbind(task, iv + start * Page, len * Page, mode, mode == 0 ? null : [mask], UserNodeMask.OneWordMaxNode, 0);
             if (r != 0) throw new InvalidOperationException($"mbind: {Errno.Name(r)}");
         });
         return (kernel, runner);
@@ -97,7 +97,7 @@ public class StressTests
         runner.Faulter(target, t =>
         {
             int mode = (flip++ & 1) == 0 ? (int)MempolicyMode.Interleave : (int)MempolicyMode.Bind;
-            Assert.Equal(0, kernel.SetMempolicy(t, mode, [3], 65));
+            Assert.Equal(0, kernel.SetMempolicy(t, mode, [3], UserNodeMask.OneWordMaxNode));
             return 1;
         });
         runner.Writer(reader, t => kernel.NumaMaps(t, target));
@@ -120,7 +120,7 @@ public class StressTests
         var t0 = kernel.CreateProcess(0);
         int id = kernel.Shmget(t0, ShmFlags.IpcPrivate, 64 * Page, ShmFlags.IpcCreat);
         ulong v0 = (ulong)kernel.Shmat(t0, id, 0, 0);
-        Assert.Equal(0, kernel.Mbind(t0, v0, 64 * Page, (int)MempolicyMode.Interleave, [3], 65, 0));
+        Assert.Equal(0, kernel.Mbind(t0, v0, 64 * Page, (int)MempolicyMode.Interleave, [3], UserNodeMask.OneWordMaxNode, 0));
         var runner = new StressRunner(kernel);
         foreach (var cpu in new[] { 0, 1 })
         {
@@ -159,8 +159,8 @@ public class StressTests
         {
             var t = kernel.CreateProcess(cpu);
             ulong v = (ulong)kernel.Shmat(t, id, 0, 0);
-            if (vmaPolicy) Assert.Equal(0, kernel.Mbind(t, v, 8 * huge, (int)MempolicyMode.Bind, [3], 65, 0));
-            else Assert.Equal(0, kernel.SetMempolicy(t, (int)MempolicyMode.Interleave, [3], 65));
+            if (vmaPolicy) Assert.Equal(0, kernel.Mbind(t, v, 8 * huge, (int)MempolicyMode.Bind, [3], UserNodeMask.OneWordMaxNode, 0));
+            else Assert.Equal(0, kernel.SetMempolicy(t, (int)MempolicyMode.Interleave, [3], UserNodeMask.OneWordMaxNode));
             ulong first = (ulong)cpu * 4;
             runner.Faulter(t, task =>
             {

@@ -78,7 +78,7 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     [Fact]
     public void Mbind_OnSysvSegment_IsSharedByBothAttaches()
     {
-        int id = LinuxSyscalls.Shmget(IPC_PRIVATE, (ulong)(16 * Page), IPC_CREAT | 0x180 /* 0600 */);
+        int id = LinuxSyscalls.Shmget(IPC_PRIVATE, (ulong)(16 * Page), IPC_CREAT | S_IRUSR | S_IWUSR);
         Assert.True(id >= 0, $"shmget returned {id}");
         long view1 = -1, view2 = -1;
         try

@@ -1,3 +1,4 @@
+using PolicyStress.Engine;
 using PolicyStress.Engine.Policies;
 using static PolicyStress.Cli.Conformance.ConformanceLayout;
 
@@ -220,10 +221,10 @@ internal sealed class ConformanceGenerator(int seed, IReadOnlyList<int> allowedN
             0 => 0,
             1 => 1,
             2 => (ulong)_rng.Next(2, 64),
-            3 => 1025 + (ulong)_rng.Next(1, 200),                                           // beyond MAX_NUMNODES
-            4 => 32768 + 1 + (ulong)_rng.Next(0, 2),                                         // at and past a page of bits
-            < 12 => 65,
-            _ => 1025,
+            3 => UserNodeMask.FullMaxNode + (ulong)_rng.Next(1, 200),   // beyond MAX_NUMNODES
+            4 => Kernel.PageSize * 8 + 1 + (ulong)_rng.Next(0, 2),      // at and past a page of bits
+            < 12 => UserNodeMask.OneWordMaxNode,
+            _ => UserNodeMask.FullMaxNode,
         };
         var nodes = new List<int>();
         bool wantsNodes = (mode & 0xFFF) is not ((int)MempolicyMode.Default or (int)MempolicyMode.Local);
@@ -267,9 +268,9 @@ internal sealed class ConformanceGenerator(int seed, IReadOnlyList<int> allowedN
             1 => 1,
             2 => (ulong)_rng.Next(2, 66),
             3 => (ulong)_rng.Next(1026, 1300),
-            4 => 32768 + (ulong)_rng.Next(0, 200),
+            4 => Kernel.PageSize * 8 + (ulong)_rng.Next(0, 200),
             5 => 64 * 70 + 1,
-            _ => 1025,
+            _ => UserNodeMask.FullMaxNode,
         };
         int needed = maxnode <= 1 ? 0 : (int)((maxnode - 1 + 63) / 64);
         int words = _rng.Next(8) == 0 ? -1 : needed + _rng.Next(0, 3);

@@ -55,7 +55,7 @@ internal sealed class EngineSide : IConformanceSide
         if (state.Live(c.Slot)) return "busy";
         if (!state.Carved[c.Slot])
             for (int v = 0; v < Views; v++) _kernel.Munmap(_process, RegionStart(_reservation, c.Slot, v), RegionPages * Page);
-        int id = _kernel.Shmget(_process, ShmFlags.IpcPrivate, c.Size, ShmFlags.IpcCreat | 0x180);
+        int id = _kernel.Shmget(_process, ShmFlags.IpcPrivate, c.Size, ShmFlags.IpcCreat | ShmFlags.Mode0600);
         if (id < 0) return "shmget=" + Observations.Rc(id);
         long a = _kernel.Shmat(_process, id, ViewAddress(_reservation, c.Slot, 0), 0);
         long b = _kernel.Shmat(_process, id, ViewAddress(_reservation, c.Slot, 1), 0);

@@ -75,7 +75,7 @@ internal sealed class LinuxSide : IConformanceSide
         if (state.Live(c.Slot)) return "busy";
         if (!state.Carved[c.Slot])
             for (int v = 0; v < Views; v++) LinuxSyscalls.Munmap((nint)RegionStart(Reservation, c.Slot, v), RegionPages * Page);
-        int id = LinuxSyscalls.Shmget(LinuxConstants.IPC_PRIVATE, c.Size, LinuxConstants.IPC_CREAT | 0x180);
+        int id = LinuxSyscalls.Shmget(LinuxConstants.IPC_PRIVATE, c.Size, LinuxConstants.IPC_CREAT | LinuxConstants.S_IRUSR | LinuxConstants.S_IWUSR);
         if (id < 0) return "shmget=" + Observations.Rc(id);
         long a = LinuxSyscalls.Shmat(id, (nint)ViewAddress(Reservation, c.Slot, 0), 0);
         long b = LinuxSyscalls.Shmat(id, (nint)ViewAddress(Reservation, c.Slot, 1), 0);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PolicyStress.Engine;
+using PolicyStress.Engine.Policies;
 using PolicyStress.Linux;
 
 namespace PolicyStress.Cli.Conformance;
@@ -12,7 +13,7 @@ internal static class Observations
     public const ulong Sentinel = 0x5a5a_5a5a_5a5a_5a5a;
     /// <summary>The mask size used for the per-page get_mempolicy checks: all of MAX_NUMNODES (1024 bits).</summary>
     public const int CheckWords = 16;
-    public const ulong CheckMaxNode = 1025;
+    public const ulong CheckMaxNode = UserNodeMask.FullMaxNode;
 
     public static ulong[]? NewMask(int words)
     {
