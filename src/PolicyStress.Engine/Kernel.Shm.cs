@@ -38,7 +38,7 @@ public sealed partial class Kernel
                 if ((shmflg & ShmFlags.IpcCreat) == 0) return -Errno.ENOENT;
             }
             if (size < 1 || size > Config.ShmMax) return -Errno.EINVAL;
-            if (_segments.Count >= Config.ShmMni) return -28;   // ENOSPC
+            if (_segments.Count >= Config.ShmMni) return -Errno.ENOSPC;
             bool huge = (shmflg & ShmFlags.ShmHugetlb) != 0;
             ulong pageSize = huge ? ShmFlags.HugePageSize : PageSize;
             ulong pages = (size + pageSize - 1) / pageSize;

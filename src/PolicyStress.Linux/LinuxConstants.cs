@@ -61,5 +61,7 @@ public static class LinuxConstants
     public const int EFAULT = 14;
     public const int EEXIST = 17;
     public const int EINVAL = 22;
+    public const int ENOSPC = 28;
     public const int ENOSYS = 38;
+    public const int EIDRM = 43;
 }
