@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>Reads the script form back (<see cref="ConfOp.ToScript"/>): one op per line, '#' starts a comment.</summary>
 internal static class ConfScript

@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>Compares two fact lists key by key; a fact only one side has is a difference too.</summary>
 internal static class ConformanceComparer

@@ -1,14 +1,14 @@
 using PolicyStress.Engine.Topology;
 using PolicyStress.Linux;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// `policystress conformance`: generate (or read) a sequence, run it against the kernel and the engine,
 /// and on the first mismatch shrink it and print the minimal script with both answers side by side.
 /// The last line is always <c>conformance: &lt;ops&gt; ops, &lt;checks&gt; checks, &lt;mismatches&gt; mismatches</c>.
 /// </summary>
-internal sealed class ConformanceDriver(TextWriter output)
+public sealed class ConformanceDriver(TextWriter output)
 {
     public TimeSpan ShrinkBudget { get; init; } = TimeSpan.FromSeconds(120);
 

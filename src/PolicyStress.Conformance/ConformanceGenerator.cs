@@ -1,8 +1,8 @@
 using PolicyStress.Engine;
 using PolicyStress.Engine.Policies;
-using static PolicyStress.Cli.Conformance.ConformanceLayout;
+using static PolicyStress.Conformance.ConformanceLayout;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// Random operation sequences from a seed: segments of random sizes attached twice; mbind through either

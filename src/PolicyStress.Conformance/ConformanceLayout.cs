@@ -1,6 +1,6 @@
 using PolicyStress.Engine;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// Where things live: one PROT_NONE reservation at a low fixed address (far below where the runtime's

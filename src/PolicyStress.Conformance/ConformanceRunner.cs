@@ -1,6 +1,6 @@
 using PolicyStress.Engine.Topology;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// Applies a sequence to a fresh kernel side and a fresh engine side, one operation at a time, and

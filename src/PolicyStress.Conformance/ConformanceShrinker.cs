@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// Delta debugging (ddmin) over a failing sequence: cut it after the failing operation, then remove

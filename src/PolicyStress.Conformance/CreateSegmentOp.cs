@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// shmget(IPC_PRIVATE, size) + shmat twice (views A and B at the slot's fixed addresses, as two tasks

@@ -4,9 +4,9 @@ using PolicyStress.Engine.Ipc;
 using PolicyStress.Engine.Policies;
 using PolicyStress.Engine.Topology;
 using PolicyStress.Linux;
-using static PolicyStress.Cli.Conformance.ConformanceLayout;
+using static PolicyStress.Conformance.ConformanceLayout;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// The engine, shaped like the real process: one mm whose first task owns the views (the process; its

@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// get_mempolicy(&amp;mode, nmask, maxnode, addr, flags) on the policy thread. <see cref="Slot"/> &lt; 0

@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>One side of the comparison: the running kernel or the engine.</summary>
 internal interface IConformanceSide : IDisposable

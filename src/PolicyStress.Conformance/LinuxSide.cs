@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using PolicyStress.Linux;
-using static PolicyStress.Cli.Conformance.ConformanceLayout;
+using static PolicyStress.Conformance.ConformanceLayout;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// The running kernel: a PROT_NONE reservation at a low fixed address, SysV segments attached twice into

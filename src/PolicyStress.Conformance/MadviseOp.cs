@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// madvise(address + offset, len, advice) over a SysV view (slot &lt; Slots) or an anonymous mapping

@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// mbind(view + offset, len, mode, nmask, maxnode, flags) through one view of a slot. The offset may

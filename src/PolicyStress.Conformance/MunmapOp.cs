@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// munmap(anon slot's address + offset, len): head, middle (a split), tail or whole of an anonymous

@@ -4,7 +4,7 @@ using PolicyStress.Engine;
 using PolicyStress.Engine.Policies;
 using PolicyStress.Linux;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>The text forms both sides' answers are compared in.</summary>
 internal static class Observations

@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>
 /// A dedicated OS thread that runs the real set_mempolicy/get_mempolicy calls: set_mempolicy changes the

@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>shmdt of both views of a slot's segment; the segment (already IPC_RMID'd) is destroyed.</summary>
 internal sealed record RemoveSegmentOp(int Slot) : ConfOp

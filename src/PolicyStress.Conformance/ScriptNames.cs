@@ -1,6 +1,6 @@
 using PolicyStress.Engine.Policies;
 
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>Human names for the numbers in a script line (the comment part only).</summary>
 internal static class ScriptNames

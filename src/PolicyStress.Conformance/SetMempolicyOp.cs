@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>set_mempolicy(mode, nmask, maxnode) on the dedicated policy thread.</summary>
 internal sealed record SetMempolicyOp(int Mode, ulong[]? Mask, ulong MaxNode) : ConfOp

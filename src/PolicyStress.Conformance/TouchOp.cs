@@ -1,4 +1,4 @@
-namespace PolicyStress.Cli.Conformance;
+namespace PolicyStress.Conformance;
 
 /// <summary>A read or write of one byte of page <see cref="Page"/> through one view: a page fault.</summary>
 internal sealed record TouchOp(int Slot, int View, int Page, bool Write) : ConfOp

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using PolicyStress.Cli.Conformance;
+using PolicyStress.Conformance;
 
 namespace PolicyStress.Cli.Commands;
 

@@ -1,8 +1,6 @@
-using PolicyStress.Cli.Conformance;
-using PolicyStress.Linux;
 using Xunit.Abstractions;
 
-namespace PolicyStress.Cli.Tests;
+namespace PolicyStress.Conformance.Tests;
 
 /// <summary>
 /// The engine against the running kernel over fixed seeds (2,100 operations in all). Where the kernel
@@ -105,11 +103,4 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         Assert.EndsWith("=> EINVAL", lines[11].TrimEnd());
         Assert.StartsWith("conformance: 12 ops, ", lines[^1]);
     }
-
-    [Theory]
-    [InlineData("--ops", "0")]
-    [InlineData("--ops", "x")]
-    [InlineData("--replay", "/nonexistent/script")]
-    public void BadOption_IsExitCode2(string option, string value)
-        => Assert.Equal(2, Program.Main(["conformance", option, value]));
 }
