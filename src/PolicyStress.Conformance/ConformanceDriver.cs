@@ -1,4 +1,4 @@
-using PolicyStress.Engine.Topology;
+using PolicyStress.Harness.Topology;
 using PolicyStress.Linux;
 
 namespace PolicyStress.Conformance;
@@ -22,12 +22,11 @@ public sealed class ConformanceDriver(TextWriter output)
             return 0;
         }
         var machine = SysfsTopology.Read();
-        NumaTopology topology = EngineSide.TopologyOf(machine);
         var ops = script is null
             ? new ConformanceGenerator(seed, machine.MemsAllowed).Generate(opCount)
             : ConfScript.Parse(script);
         if (script is null) output.WriteLine($"conformance: seed {seed}, {ops.Count} ops, nodes allowed {string.Join(',', machine.MemsAllowed)}");
-        var runner = new ConformanceRunner(topology);
+        var runner = new ConformanceRunner(TopologyFactory.Create(machine));
         Action<int, ConfOp, string>? trace = verbose ? (i, op, r) => output.WriteLine($"{i,5}: {op.ToScript()}  => {r}") : null;
         RunOutcome outcome;
         try

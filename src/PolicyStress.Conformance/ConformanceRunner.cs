@@ -1,4 +1,5 @@
 using PolicyStress.Engine.Topology;
+using PolicyStress.Harness.Topology;
 
 namespace PolicyStress.Conformance;
 
@@ -9,13 +10,15 @@ namespace PolicyStress.Conformance;
 /// the numa_maps lines of the reservation). Stops at the first mismatch. Both sides are torn down on
 /// the way out, whatever happened.
 /// </summary>
-internal sealed class ConformanceRunner(NumaTopology topology)
+internal sealed class ConformanceRunner(RunTopology machine)
 {
+    private readonly NumaTopology _topology = machine.ToEngine();
+
     public RunOutcome Run(IReadOnlyList<ConfOp> ops, Action<int, ConfOp, string>? trace = null)
     {
-        using var kernel = new LinuxSide();
-        using var engine = new EngineSide(topology, kernel.Reservation);
-        var state = new ConformanceState(topology.NodeCount);
+        using IConformanceSide kernel = new LinuxSide();
+        using IConformanceSide engine = new EngineSide(_topology, machine.AllowedCpus, kernel.Reservation);
+        var state = new ConformanceState(_topology.NodeCount);
         long checks = 0;
         var kf = new List<(string, string)>();
         var ef = new List<(string, string)>();
@@ -32,8 +35,8 @@ internal sealed class ConformanceRunner(NumaTopology topology)
             state.Update(op, rk);
             kf.Clear();
             ef.Clear();
-            kernel.Observe(state, kf);
-            engine.Observe(state, ef);
+            FactBuilder.Observe(kernel, state, kf);
+            FactBuilder.Observe(engine, state, ef);
             checks += kf.Count;
             var diffs = ConformanceComparer.Diff(kf, ef);
             if (diffs.Count > 0) return new RunOutcome(i + 1, checks, new Mismatch(i, diffs));

@@ -20,19 +20,22 @@ internal sealed class EngineSide : IConformanceSide
     private readonly TaskStruct _process, _thread;
     private readonly ulong _reservation;
 
-    public EngineSide(NumaTopology topology, ulong reservation)
+    /// <param name="topology">The machine, as <see cref="Harness.Topology.RunTopology.ToEngine"/> maps it.</param>
+    /// <param name="cpus">The CPUs the real process may run on: the process and the thread are put on the first two.</param>
+    /// <param name="reservation">The kernel side's reservation.</param>
+    public EngineSide(NumaTopology topology, IReadOnlyList<int> cpus, ulong reservation)
     {
         // vm.nr_hugepages = 0 on the machines this runs on: SHM_HUGETLB fails with ENOMEM, as there. Whether a
         // read fault maps the zero page depends on the kernel's build and boot options: ask the running one.
         _kernel = new Kernel(topology, new KernelConfig { HugePages = 0, ZeroPage = KernelProbes.ReadFaultMapsZeroPage() });
-        _process = _kernel.CreateProcess(0);
-        _thread = _kernel.CreateThread(_process, Math.Min(1, topology.CpuCount - 1));
+        _process = _kernel.CreateProcess(cpus.Count > 0 ? cpus[0] : 0);
+        _thread = _kernel.CreateThread(_process, cpus.Count > 1 ? cpus[1] : _process.Cpu);
         _reservation = reservation;
         long got = _kernel.Mmap(_process, reservation, ReservationBytes, Kernel.MapPrivate | Kernel.MapAnonymous | Kernel.MapFixed);
         if (got != (long)reservation) throw new InvalidOperationException($"engine refused the reservation: {got}");
     }
 
-    public string Name => "engine";
+    public ulong Reservation => _reservation;
 
     public string Apply(ConfOp op, ConformanceState state) => op switch
     {
@@ -40,7 +43,7 @@ internal sealed class EngineSide : IConformanceSide
         RemoveSegmentOp r => Remove(r.Slot, state),
         MbindOp m => Observations.Rc(_kernel.Mbind(_process, Address(m.Slot, m.View, m.Offset), m.Len, m.Mode, m.Mask, m.MaxNode, m.Flags)),
         SetMempolicyOp s => Observations.Rc(_kernel.SetMempolicy(_thread, s.Mode, s.Mask, s.MaxNode)),
-        GetMempolicyOp g => Get(g),
+        GetMempolicyOp g => FactBuilder.Get(this, g),
         TouchOp t => Touch(t),
         MmapOp m => MmapAnon(m),
         MunmapOp u => MunmapAnon(u),
@@ -77,14 +80,6 @@ internal sealed class EngineSide : IConformanceSide
         return $"{Observations.Rc(a)},{Observations.Rc(b)}";
     }
 
-    private string Get(GetMempolicyOp g)
-    {
-        var mask = Observations.NewMask(g.MaskWords);
-        ulong addr = g.Slot < 0 ? (ulong)g.Offset : Address(g.Slot, g.View, g.Offset);
-        int rc = _kernel.GetMempolicy(_thread, out int mode, mask, g.MaxNode, addr, g.Flags);
-        return Observations.GetResult(rc, mode, mask);
-    }
-
     private string Touch(TouchOp t)
     {
         int rc = _kernel.Fault(_process, TargetAddress(_reservation, t.Slot, t.View) + (ulong)t.Page * Page, t.Write);
@@ -105,62 +100,17 @@ internal sealed class EngineSide : IConformanceSide
     private string Madvise(MadviseOp a) =>
         Observations.Rc(_kernel.Madvise(_process, Address(a.Slot, a.View, a.Offset), a.Len, a.Advice));
 
-    public void Observe(ConformanceState state, List<(string Key, string Value)> facts)
-    {
-        var mask = new ulong[Observations.CheckWords];
-        foreach (var (s, v, pages) in state.Observed())
-        {
-            ulong view = TargetAddress(_reservation, s, v);
-            for (int p = 0; p < pages; p++)
-            {
-                Array.Fill(mask, Observations.Sentinel);
-                int rc = _kernel.GetMempolicy(_process, out int mode, mask, Observations.CheckMaxNode, view + (ulong)p * Page, MpolFlags.FAddr);
-                facts.Add(($"{ViewName(s, v)}+{p} policy", Observations.GetResult(rc, mode, mask)));
-            }
-            foreach (int p in state.Touched[s, v])
-            {
-                int rc = _kernel.GetMempolicy(_process, out int node, null, 0, view + (ulong)p * Page, MpolFlags.FAddr | MpolFlags.FNode);
-                facts.Add(($"{ViewName(s, v)}+{p} node", Observations.GetResult(rc, node, null)));
-            }
-        }
-        var m = Observations.NewMask(Observations.CheckWords);
-        int trc = _kernel.GetMempolicy(_thread, out int tmode, m, Observations.CheckMaxNode, 0, 0);
-        facts.Add(("thread policy", Observations.GetResult(trc, tmode, m)));
-        Observations.AddNumaMaps(NumaMapsParser.Parse(_kernel.NumaMaps(_process, _process)), _reservation, facts);
-    }
+    public long GetMempolicy(out int mode, ulong[]? mask, ulong maxnode, ulong addr, uint flags) =>
+        _kernel.GetMempolicy(_process, out mode, mask, maxnode, addr, flags);
+
+    public long GetThreadMempolicy(out int mode, ulong[]? mask, ulong maxnode, ulong addr, uint flags) =>
+        _kernel.GetMempolicy(_thread, out mode, mask, maxnode, addr, flags);
+
+    public IReadOnlyList<NumaMapsLine> NumaMaps() => NumaMapsParser.Parse(_kernel.NumaMaps(_process, _process));
 
     public void Dispose()
     {
         _kernel.Exit(_thread);
         _kernel.Exit(_process);
-    }
-
-    /// <summary>
-    /// The engine's picture of this machine: nodes (ids up to the highest present), which CPU sits on
-    /// which node, the SLIT distances, the nodes with memory, and the weighted-interleave weights.
-    /// </summary>
-    public static NumaTopology TopologyOf(MachineTopology m)
-    {
-        int nodeCount = m.Nodes.Max(n => n.Id) + 1;
-        int cpus = Math.Max(m.LogicalCpuCount, m.Nodes.SelectMany(n => n.Cpus).DefaultIfEmpty(0).Max() + 1);
-        var cpuToNode = new int[cpus];
-        for (int c = 0; c < cpus; c++) cpuToNode[c] = Math.Max(0, m.NodeOfCpu(c));
-        var distance = new int[nodeCount, nodeCount];
-        var weights = new byte[nodeCount];
-        var memory = NodeMask.Empty;
-        for (int i = 0; i < nodeCount; i++)
-            for (int j = 0; j < nodeCount; j++)
-                distance[i, j] = i == j ? 10 : 20;
-        foreach (var n in m.Nodes)
-        {
-            foreach (var o in m.Nodes)
-            {
-                try { distance[n.Id, o.Id] = m.Distance(n.Id, o.Id); }
-                catch (ArgumentOutOfRangeException) { }   // offline node: keep the kernel's REMOTE_DISTANCE
-            }
-            weights[n.Id] = (byte)Math.Clamp(n.InterleaveWeight, 0, 255);
-            if (n.HasMemory) memory = memory.Or(NodeMask.Of(n.Id));
-        }
-        return new NumaTopology(cpuToNode, distance, weights: weights, memoryNodes: memory);
     }
 }

@@ -33,7 +33,6 @@ internal sealed class LinuxSide : IConformanceSide
         }
     }
 
-    public string Name => "kernel";
     public ulong Reservation { get; }
 
     /// <summary>Null when this kernel runs the NUMA calls; else why not (ENOSYS: no CONFIG_NUMA, EPERM: a sandbox).</summary>
@@ -54,13 +53,7 @@ internal sealed class LinuxSide : IConformanceSide
         RemoveSegmentOp r => Remove(r.Slot, state),
         MbindOp m => Observations.Rc(LinuxSyscalls.Mbind((nint)Address(m.Slot, m.View, m.Offset), m.Len, m.Mode, m.Mask, m.MaxNode, m.Flags)),
         SetMempolicyOp s => Observations.Rc(_policyThread.Invoke(() => LinuxSyscalls.SetMempolicy(s.Mode, s.Mask, s.MaxNode))),
-        GetMempolicyOp g => _policyThread.Invoke(() =>
-        {
-            var mask = Observations.NewMask(g.MaskWords);
-            ulong addr = g.Slot < 0 ? (ulong)g.Offset : Address(g.Slot, g.View, g.Offset);
-            long rc = LinuxSyscalls.GetMempolicy(out int mode, mask, g.MaxNode, (nint)addr, g.Flags);
-            return Observations.GetResult(rc, mode, mask);
-        }),
+        GetMempolicyOp g => FactBuilder.Get(this, g),
         TouchOp t => Touch(t),
         MmapOp m => MmapAnon(m),
         MunmapOp u => MunmapAnon(u),
@@ -121,32 +114,16 @@ internal sealed class LinuxSide : IConformanceSide
     private string Madvise(MadviseOp a) =>
         Observations.Rc(LinuxSyscalls.Madvise((nint)Address(a.Slot, a.View, a.Offset), a.Len, a.Advice));
 
-    public void Observe(ConformanceState state, List<(string Key, string Value)> facts)
+    public long GetMempolicy(out int mode, ulong[]? mask, ulong maxnode, ulong addr, uint flags) =>
+        LinuxSyscalls.GetMempolicy(out mode, mask, maxnode, (nint)addr, flags);
+
+    public long GetThreadMempolicy(out int mode, ulong[]? mask, ulong maxnode, ulong addr, uint flags)
     {
-        var mask = new ulong[Observations.CheckWords];
-        foreach (var (s, v, pages) in state.Observed())
-        {
-            ulong view = TargetAddress(Reservation, s, v);
-            for (int p = 0; p < pages; p++)
-            {
-                Array.Fill(mask, Observations.Sentinel);
-                long rc = LinuxSyscalls.GetMempolicy(out int mode, mask, Observations.CheckMaxNode, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR);
-                facts.Add(($"{ViewName(s, v)}+{p} policy", Observations.GetResult(rc, mode, mask)));
-            }
-            foreach (int p in state.Touched[s, v])
-            {
-                long rc = LinuxSyscalls.GetMempolicy(out int node, null, 0, (nint)(view + (ulong)p * Page), LinuxConstants.MPOL_F_ADDR | LinuxConstants.MPOL_F_NODE);
-                facts.Add(($"{ViewName(s, v)}+{p} node", Observations.GetResult(rc, node, null)));
-            }
-        }
-        facts.Add(("thread policy", _policyThread.Invoke(() =>
-        {
-            var m = Observations.NewMask(Observations.CheckWords);
-            long rc = LinuxSyscalls.GetMempolicy(out int mode, m, Observations.CheckMaxNode, 0, 0);
-            return Observations.GetResult(rc, mode, m);
-        })));
-        Observations.AddNumaMaps(NumaMapsParser.ReadSelf(), Reservation, facts);
+        (long rc, mode) = _policyThread.Invoke(() => (LinuxSyscalls.GetMempolicy(out int m, mask, maxnode, (nint)addr, flags), m));
+        return rc;
     }
+
+    public IReadOnlyList<NumaMapsLine> NumaMaps() => NumaMapsParser.ReadSelf();
 
     public void Dispose()
     {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using PolicyStress.Engine;
 using PolicyStress.Engine.Policies;
-using PolicyStress.Linux;
 
 namespace PolicyStress.Conformance;
 
@@ -45,30 +44,5 @@ internal static class Observations
             }
         }
         return sb.ToString();
-    }
-
-    /// <summary>
-    /// The numa_maps lines of vmas inside the reservation, keyed by their offset from it. Compared: the
-    /// start (vma split/merge structure), the policy string, the file, the page counts. Stripped: active=
-    /// (exclusion: LRU state the model does not track — whether a page sits on the active list depends on
-    /// reclaim and lru_add batching, not on policy).
-    /// </summary>
-    public static void AddNumaMaps(IReadOnlyList<NumaMapsLine> lines, ulong reservation, List<(string, string)> facts)
-    {
-        var starts = new StringBuilder();
-        foreach (var l in lines)
-        {
-            if (l.Start < reservation || l.Start >= reservation + ConformanceLayout.ReservationBytes) continue;
-            string at = "R+" + (l.Start - reservation).ToString("x", CultureInfo.InvariantCulture);
-            starts.Append(at).Append(' ');
-            var sb = new StringBuilder(l.Policy);
-            if (l.File is not null) sb.Append(" file=").Append(l.File);
-            foreach (var f in l.Flags) sb.Append(' ').Append(f);
-            foreach (var (k, v) in l.Counters.Where(c => c.Key != "active").OrderBy(c => c.Key, StringComparer.Ordinal))
-                sb.Append(' ').Append(k).Append('=').Append(v);
-            foreach (var (n, p) in l.NodePages) sb.Append(" N").Append(n).Append('=').Append(p);
-            facts.Add(("numa_maps " + at, sb.ToString()));
-        }
-        facts.Add(("numa_maps vmas", starts.ToString().TrimEnd()));
     }
 }

@@ -56,6 +56,22 @@ public sealed class PlacementTests
     }
 
     [Fact]
+    public void ToEngineKeepsRealNodeIdsAndWeightsWhenTheCpusetLeavesANodeOut()
+    {
+        using var fx = SysfsTree.TwoSocket().Allowed("4-7", "1")
+            .Write("sys/kernel/mm/mempolicy/weighted_interleave/node1", "3\n");
+        var t = TopologyFactory.Create(fx.Read());
+        Assert.Equal([1], t.Nodes.Select(n => n.Id));
+
+        var e = t.ToEngine();
+        Assert.Equal(2, e.NodeCount);                  // nr_node_ids: node 0 still exists, with nothing allowed on it
+        Assert.Equal(0b10UL, e.MemoryNodes.Bits);
+        Assert.Equal(1, e.CpuToNode[5]);
+        Assert.Equal(3, e.WeightOf(1));
+        Assert.Equal(20, e.Distance[0, 1]);            // REMOTE_DISTANCE to a node the run does not see
+    }
+
+    [Fact]
     public void TaskSteps_OneThenPowersOfTwoThenAll()
     {
         Assert.Equal([1], PlacementPlanner.TaskSteps(1));

@@ -29,8 +29,12 @@ public static class TopologyFactory
             n.Id,
             [.. n.Cpus.Where(allowed.Contains)],
             n.HasMemory && mems.Contains(n.Id),
-            [.. kept.Select(m => SafeDistance(machine, n.Id, m.Id))])).ToList();
-        return new RunTopology(nodes, IsVirtual: false, machine.LogicalCpuCount, machine.Nodes.Count, machine.CpuModel);
+            [.. kept.Select(m => SafeDistance(machine, n.Id, m.Id))],
+            n.InterleaveWeight)).ToList();
+        return new RunTopology(nodes, IsVirtual: false, machine.LogicalCpuCount, machine.Nodes.Count, machine.CpuModel)
+        {
+            NrNodeIds = machine.Nodes.Max(n => n.Id) + 1,
+        };
     }
 
     /// <summary>
