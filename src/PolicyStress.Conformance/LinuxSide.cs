@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PolicyStress.Engine;
 using PolicyStress.Linux;
 using static PolicyStress.Conformance.ConformanceLayout;
 
@@ -35,9 +36,14 @@ internal sealed class LinuxSide : IConformanceSide
 
     public ulong Reservation { get; }
 
-    /// <summary>Null when this kernel runs the NUMA calls; else why not (ENOSYS: no CONFIG_NUMA, EPERM: a sandbox).</summary>
+    /// <summary>
+    /// Null when this kernel runs the NUMA calls with the engine's page size; else why not (ENOSYS: no
+    /// CONFIG_NUMA, EPERM: a sandbox, or 16K/64K pages, which the engine does not model).
+    /// </summary>
     public static string? Unavailable()
     {
+        if ((ulong)Environment.SystemPageSize != Kernel.PageSize)
+            return $"this kernel's pages are {Environment.SystemPageSize} bytes; the engine models {Kernel.PageSize}";
         long rc = LinuxSyscalls.GetMempolicy(out _, null, 0, 0, 0);
         if (rc == -LinuxConstants.ENOSYS) return "get_mempolicy returned ENOSYS (kernel without CONFIG_NUMA)";
         if (rc == -LinuxConstants.EPERM) return "get_mempolicy returned EPERM (not permitted here)";
