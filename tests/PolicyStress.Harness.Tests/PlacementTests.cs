@@ -33,7 +33,7 @@ public sealed class PlacementTests
         var e = t.ToEngine();
         Assert.Equal(0b1111UL, e.MemoryNodes.Bits);
         Assert.Equal(28, e.Distance[0, 3]);
-        Assert.Throws<FormatException>(() => PlacementPlanner.Plan(t, 1, Placement.Parse("nodes=2")));
+        Assert.Throws<TopologyException>(() => PlacementPlanner.Plan(t, 1, Placement.Parse("nodes=2")));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class PlacementTests
 
     [Fact]
     public void Placement_UnknownValue_NamesTheAcceptedOnes() =>
-        Assert.Contains("accepted", Assert.Throws<FormatException>(() => Placement.Parse("everywhere")).Message);
+        Assert.Contains("accepted", Assert.Throws<TopologyException>(() => Placement.Parse("everywhere")).Message);
 
     private static Linux.MachineTopology SysfsTreeTwoSocketMachine()
     {

@@ -45,8 +45,7 @@ public static class TopologyFactory
     public static RunTopology Virtual(IReadOnlyList<int> cpus, int nodes, int logicalCpus, int machineNodes, string cpuModel)
     {
         if (nodes < 1 || nodes > MaxVirtualNodes || nodes > cpus.Count)
-            throw new ArgumentOutOfRangeException(nameof(nodes), nodes,
-                $"--fake-numa: {nodes} virtual nodes need 1..{Math.Min(MaxVirtualNodes, cpus.Count)} (one allowed CPU each at least)");
+            throw new TopologyException($"{nodes} virtual nodes need 1..{Math.Min(MaxVirtualNodes, cpus.Count)} (one allowed CPU each at least)");
         var list = new List<RunNode>();
         int start = 0;
         for (int i = 0; i < nodes; i++)
