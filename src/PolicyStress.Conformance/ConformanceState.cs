@@ -37,7 +37,7 @@ internal sealed class ConformanceState
     public bool Skips(ConfOp op) => op switch
     {
         GetMempolicyOp g => !MayFault(g),
-        TouchOp t => !MayFaultAt(t.Slot, t.View, t.Page, t.Write),
+        TouchOp t => !MayFaultAt(t.Slot, t.View, t.Page),
         MmapOp m => !MmapAllowed(m),
         MunmapOp u => !MunmapAllowed(u),
         MadviseOp a => !MadviseAllowed(a),
@@ -62,7 +62,7 @@ internal sealed class ConformanceState
     /// crash or hit the PROT_NONE reservation). Read faults in anonymous mappings are modelled by the engine
     /// (the zero page for private memory, fault-around for MAP_SHARED|MAP_ANONYMOUS).
     /// </summary>
-    public bool MayFaultAt(int slot, int view, long page, bool write) => PageLive(slot, view, page);
+    public bool MayFaultAt(int slot, int view, long page) => PageLive(slot, view, page);
 
     /// <summary>An mmap into a free anonymous slot (never over a live mapping) of 1..AnonMaxPages pages.</summary>
     public bool MmapAllowed(MmapOp m) =>
@@ -116,7 +116,7 @@ internal sealed class ConformanceState
     /// shrunk script can break the generator's guarantee; such a call is skipped on both sides.
     /// </summary>
     public bool MayFault(GetMempolicyOp g) =>
-        g.Flags != 3 || g.Slot < 0 || (g.Offset >= 0 && MayFaultAt(g.Slot, g.View, g.Offset / (long)ConformanceLayout.Page, write: false));
+        g.Flags != 3 || g.Slot < 0 || (g.Offset >= 0 && MayFaultAt(g.Slot, g.View, g.Offset / (long)ConformanceLayout.Page));
 
     /// <summary>
     /// do_get_mempolicy() runs lookup_node() (and so faults the page in) before copy_nodes_to_user()
@@ -163,7 +163,7 @@ internal sealed class ConformanceState
                 Forget(a.Slot, a.View, a.Offset, a.Len);
                 if (!ConformanceLayout.IsAnon(a.Slot) && a.Advice == 9) Forget(a.Slot, 1 - a.View, a.Offset, a.Len);
                 break;
-            case GetMempolicyOp g when g.Flags == 3 && g.Slot >= 0 && g.Offset >= 0 && MayFaultAt(g.Slot, g.View, g.Offset / (long)ConformanceLayout.Page, write: false)
+            case GetMempolicyOp g when g.Flags == 3 && g.Slot >= 0 && g.Offset >= 0 && MayFaultAt(g.Slot, g.View, g.Offset / (long)ConformanceLayout.Page)
                                         && (result.StartsWith("rc=0", StringComparison.Ordinal) || FaultedBeforeCopyFailed(g, result)):
                 Touched[g.Slot, g.View].Add((int)(g.Offset / (long)ConformanceLayout.Page));   // lookup_node() faulted the page in
                 break;

@@ -61,6 +61,4 @@ internal sealed class PageAllocator
     {
         if (_limited) Interlocked.Decrement(ref _used[node].Value);
     }
-
-    public long Used(int node) => Volatile.Read(ref _used[node].Value);
 }
