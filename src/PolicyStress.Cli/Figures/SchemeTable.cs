@@ -8,7 +8,7 @@ namespace PolicyStress.Cli.Figures;
 
 /// <summary>
 /// The seed's figures side by side for every scheme: the tree policies' counts after task1's two mbinds
-/// (Figure 1), after task2 attaches (Figure 3 for the vma-held schemes), and what a replace of [8,24) by
+/// (Figure 1), after task2 attaches (Figure 3 for the vma-held schemes), and what a replace of [2,24) by
 /// task2 does to them — which policies are freed at once, wait, or are parked.
 /// </summary>
 internal static class SchemeTable
