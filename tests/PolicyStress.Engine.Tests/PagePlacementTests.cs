@@ -6,7 +6,7 @@ using static PolicyStress.Engine.Tests.TestKit;
 namespace PolicyStress.Engine.Tests;
 
 /// <summary>Where pages land: interleave indices, weighted interleave, and the distance fallback of each mode.</summary>
-public class PlacementTests
+public class PagePlacementTests
 {
     private static int[] FaultAll(Kernel k, TaskStruct t, ulong addr, int pages)
     {

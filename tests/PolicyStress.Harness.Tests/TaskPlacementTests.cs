@@ -3,7 +3,7 @@ using PolicyStress.Harness.Topology;
 namespace PolicyStress.Harness.Tests;
 
 /// <summary>Placement plans on real (sysfs fixture) and virtual topologies.</summary>
-public sealed class PlacementTests
+public sealed class TaskPlacementTests
 {
     [Fact]
     public void TwoSocket_SpreadAlternatesNodes_CompactFillsNodeZeroFirst()
