@@ -7,6 +7,6 @@ public sealed class ConformanceCommandTests
     [InlineData("--ops", "0")]
     [InlineData("--ops", "x")]
     [InlineData("--replay", "/nonexistent/script")]
-    public void BadOption_IsExitCode2(string option, string value)
+    public void BadOptionIsExitCode2(string option, string value)
         => Assert.Equal(2, Program.Main(["conformance", option, value]));
 }

@@ -13,7 +13,7 @@ public sealed class ConformanceTests(ITestOutputHelper output)
     [InlineData(101, 700)]
     [InlineData(202, 700)]
     [InlineData(303, 700)]
-    public void FixedSeed_HasNoMismatch(int seed, int ops)
+    public void FixedSeedsHaveNoMismatch(int seed, int ops)
     {
         if (LinuxSide.Unavailable() is { } why)
         {
@@ -29,7 +29,7 @@ public sealed class ConformanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Script_RoundTrips()
+    public void ScriptsRoundTripThroughTheirText()
     {
         var ops = new ConformanceGenerator(7, [0]).Generate(500);
         string text = string.Join('\n', ops.Select(o => o.ToScript()));
@@ -38,21 +38,21 @@ public sealed class ConformanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Script_BadLineNamesTheLine()
+    public void ABadScriptLineIsNamedByItsNumber()
     {
         var e = Assert.Throws<FormatException>(() => ConfScript.Parse("create slot=0 size=4096\nmbind slot=0\n"));
         Assert.StartsWith("line 2:", e.Message);
     }
 
     [Fact]
-    public void Comparer_ReportsMissingAndDifferentFacts()
+    public void ComparerReportsMissingAndDifferentFacts()
     {
         var diffs = ConformanceComparer.Diff([("a", "1"), ("b", "2")], [("a", "1"), ("b", "3"), ("c", "4")]);
         Assert.Equal([("b", "2", "3"), ("c", ConformanceComparer.Missing, "4")], diffs);
     }
 
     [Fact]
-    public void Replay_ShowsKernelAndEngineSideBySide_ForAScriptWithoutMismatch()
+    public void ReplayedScriptWithoutMismatchExitsZeroAfterItsSummaryLine()
     {
         if (LinuxSide.Unavailable() is { } why)
         {
@@ -71,7 +71,7 @@ public sealed class ConformanceTests(ITestOutputHelper output)
     /// anonymous mapping (0), and a read touch of a page the private mapping does not map (skipped).
     /// </summary>
     [Fact]
-    public void Replay_AnonymousMappingsAndMadvise()
+    public void ReplayedAnonymousMappingsAndMadviseAgreeWithTheKernel()
     {
         if (LinuxSide.Unavailable() is { } why)
         {

@@ -53,7 +53,7 @@ public class FaultAroundTests
     }
 
     [Fact]
-    public void WithoutTheZeroPage_APrivateAnonymousReadFaultAllocatesByPolicyAndDirties()
+    public void WithoutTheZeroPageAPrivateAnonymousReadFaultAllocatesByPolicyAndDirties()
     {
         var k = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig { ZeroPage = false });
         var t = k.CreateProcess(1);

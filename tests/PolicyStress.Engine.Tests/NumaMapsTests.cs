@@ -18,7 +18,7 @@ public class NumaMapsTests
         $"{addr:x8} {policy}{File}{(counts.Length > 0 ? " " + counts + " kernelpagesize_kB=4" : "")}\n";
 
     [Fact]
-    public void SeedScenarioEndToEnd()
+    public void SeedScenarioNumaMapsShowsTask2OnlyThePolicyAtItsStart()
     {
         var k = FourNodes();
         var t1 = k.CreateProcess(0);
@@ -118,7 +118,7 @@ public class NumaMapsTests
     }
 
     [Fact]
-    public void PolicyStringsAndAnonLines()
+    public void NumaMapsSpellsEveryModeAndFlagAsTheKernelDoes()
     {
         var k = FourNodes();
         var t = k.CreateProcess(1);

@@ -96,7 +96,7 @@ public class PagePlacementTests
         new(new NumaTopology(Enumerable.Range(0, weights.Length).ToArray(), NumaTopology.Uniform(weights.Length, 1).Distance, weights: weights));
 
     [Fact]
-    public void WeightedInterleaveSharedSegmentProportions()
+    public void WeightedInterleaveSplitsASharedSegmentByTheWeights()
     {
         var k = Weighted([3, 1, 2]);
         var t1 = k.CreateProcess(0);
@@ -117,7 +117,7 @@ public class PagePlacementTests
     }
 
     [Fact]
-    public void WeightedInterleaveAnonAndZeroWeights()
+    public void WeightedInterleaveCountsAZeroWeightAsOne()
     {
         var k = Weighted([0, 4, 1, 2]);   // weight 0 counts as 1
         var t = k.CreateProcess(0);
@@ -129,7 +129,7 @@ public class PagePlacementTests
     }
 
     [Fact]
-    public void WeightedInterleaveTaskRoundRobin()
+    public void WeightedInterleaveTaskPolicyGivesEachNodeItsWeightInTurn()
     {
         var k = Weighted([3, 1, 2]);
         var t = k.CreateProcess(1);

@@ -10,7 +10,7 @@ public class ShmTests
     private const ulong Huge = ShmFlags.HugePageSize;
 
     [Fact]
-    public void ShmgetKeysAndErrors()
+    public void ShmgetFindsKeysAndRefusesWithTheKernelsErrno()
     {
         var k = FourNodes(new KernelConfig { ShmMax = 1UL << 30 });
         var t = k.CreateProcess(0);
@@ -50,7 +50,7 @@ public class ShmTests
     }
 
     [Fact]
-    public void ShmatShmdtErrors()
+    public void ShmatAndShmdtRefuseBadAddressesWithEinval()
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);

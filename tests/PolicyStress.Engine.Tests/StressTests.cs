@@ -92,7 +92,7 @@ public class StressTests(ITestOutputHelper output)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Bug1SetMempolicyUnlocked(bool bugOn)
+    public void UnlockedSetMempolicyIsCaughtAndTheFixIsClean(bool bugOn)
     {
         var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig
         {
@@ -120,7 +120,7 @@ public class StressTests(ITestOutputHelper output)
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Bug2aInterleaveLeak(bool bugOn)
+    public void InterleaveLeakIsCaughtAndTheFixIsClean(bool bugOn)
     {
         var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig
         {
@@ -157,7 +157,7 @@ public class StressTests(ITestOutputHelper output)
     [InlineData(Bugs2007.None, false, false)]
     [InlineData(Bugs2007.ShmHugetlbNoref, true, true)]
     [InlineData(Bugs2007.None, true, false)]
-    public void HugetlbBugs(Bugs2007 bugs, bool vmaPolicy, bool expectFinding)
+    public void HugetlbReferenceBugsAreCaughtAndTheFixesAreClean(Bugs2007 bugs, bool vmaPolicy, bool expectFinding)
     {
         var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = RefScheme.Lookup2007, Bugs = bugs });
         var t0 = kernel.CreateProcess(0);

@@ -22,7 +22,7 @@ public sealed class CsvTests : IDisposable
     };
 
     [Fact]
-    public void Rows_RoundTrip_ThroughTheSchema()
+    public void RowsRoundTripThroughTheSchema()
     {
         var topo = TestTopologies.LiveVirtual();
         var prov = Provenance.Capture() with { Host = "host, with \"quotes\"" };
@@ -44,7 +44,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void Readme_DocumentsEveryColumn()
+    public void ReadmeDocumentsEveryColumn()
     {
         string? repo = Provenance.FindRepo(AppContext.BaseDirectory);
         Assert.NotNull(repo);
@@ -54,7 +54,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void CancelledSweep_PublishesFinishedRowsOnly_AndNeverAPartialFile()
+    public void CancelledSweepPublishesFinishedRowsOnlyAndNeverAPartialFile()
     {
         string path = Path.Combine(_dir, "sweep.csv");
         using var cts = new CancellationTokenSource();
@@ -75,7 +75,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void WriterWithNoRows_LeavesNothing()
+    public void WriterWithNoRowsLeavesNothing()
     {
         string path = Path.Combine(_dir, "empty.csv");
         new CsvResultWriter(path).Dispose();

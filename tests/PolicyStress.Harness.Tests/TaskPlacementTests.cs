@@ -6,7 +6,7 @@ namespace PolicyStress.Harness.Tests;
 public sealed class TaskPlacementTests
 {
     [Fact]
-    public void TwoSocket_SpreadAlternatesNodes_CompactFillsNodeZeroFirst()
+    public void OnTwoSocketsSpreadAlternatesNodesAndCompactFillsNodeZeroFirst()
     {
         using var fx = SysfsTree.TwoSocket();
         var t = TopologyFactory.Create(fx.Read());
@@ -23,7 +23,7 @@ public sealed class TaskPlacementTests
     }
 
     [Fact]
-    public void FourNodes_CpuLessNodesKeptForMemory_ButGetNoTasks()
+    public void CpuLessNodesAreKeptForMemoryButGetNoTasks()
     {
         using var fx = SysfsTree.FourNodeCpuLess();
         var t = TopologyFactory.Create(fx.Read());
@@ -37,7 +37,7 @@ public sealed class TaskPlacementTests
     }
 
     [Fact]
-    public void Cpuset_LimitsCpus_AndFakeNumaSplitsThem()
+    public void CpusetLimitsCpusAndFakeNumaSplitsThem()
     {
         using var fx = SysfsTree.TwoSocket().Allowed("0-3", "0-1");
         var machine = fx.Read();
@@ -72,7 +72,7 @@ public sealed class TaskPlacementTests
     }
 
     [Fact]
-    public void TaskSteps_OneThenPowersOfTwoThenAll()
+    public void TaskStepsAreOneThenPowersOfTwoThenAll()
     {
         Assert.Equal([1], PlacementPlanner.TaskSteps(1));
         Assert.Equal([1, 2], PlacementPlanner.TaskSteps(2));
@@ -84,11 +84,11 @@ public sealed class TaskPlacementTests
     [InlineData("spread")]
     [InlineData("compact")]
     [InlineData("nodes=0,1")]
-    public void Placement_RoundTripsItsSpelling(string s) =>
+    public void PlacementRoundTripsItsSpelling(string s) =>
         Assert.Equal(Placement.Parse(s), Placement.Parse(Placement.Parse(s).ToString()), PlacementComparer.Instance);
 
     [Fact]
-    public void Placement_UnknownValue_NamesTheAcceptedOnes() =>
+    public void UnknownPlacementNamesTheAcceptedOnes() =>
         Assert.Contains("accepted", Assert.Throws<TopologyException>(() => Placement.Parse("everywhere")).Message);
 
     private static Linux.MachineTopology SysfsTreeTwoSocketMachine()

@@ -20,7 +20,7 @@ public sealed class WorkloadRunTests
     [InlineData(WorkloadKind.Churn, RefScheme.Lookup, SpLockKind.RwLock)]
     [InlineData(WorkloadKind.Churn, RefScheme.VmaHeldEpoch, SpLockKind.Snapshot)]
     [InlineData(WorkloadKind.Churn, RefScheme.Lookup2007, SpLockKind.Spin)]
-    public void SafeSchemes_RunClean(WorkloadKind w, RefScheme s, SpLockKind l)
+    public void SafeSchemesRunWithoutErrorsOrFindings(WorkloadKind w, RefScheme s, SpLockKind l)
     {
         var o = StressRunner.Run(Short(w, s, l), TestTopologies.LiveVirtual());
 
@@ -34,7 +34,7 @@ public sealed class WorkloadRunTests
     }
 
     [Fact]
-    public void Churn_Lookup2007WithAllBugs_ShowsFindings()
+    public void ChurnOnLookup2007WithAllBugsShowsFindings()
     {
         var o = StressRunner.Run(Short(WorkloadKind.Churn, RefScheme.Lookup2007) with { Bugs = Bugs2007.All }, TestTopologies.LiveVirtual());
 
