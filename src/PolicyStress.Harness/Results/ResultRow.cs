@@ -27,8 +27,16 @@ public sealed class ResultRow
 
     public void Set(string column, long v) => this[column] = v.ToString(CultureInfo.InvariantCulture);
     public void Set(string column, bool v) => this[column] = v ? "true" : "false";
-    /// <summary>Doubles keep 6 significant digits: enough for a rate, short in the file.</summary>
-    public void Set(string column, double v) => this[column] = v.ToString("G6", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A fixed-point number with the column's decimals (<see cref="CsvSchema.Decimals"/>); empty when not
+    /// finite. A value that rounds to zero is written as 0, never -0, so a diff sees no sign noise.
+    /// </summary>
+    public void Set(string column, double v)
+    {
+        int decimals = CsvSchema.Decimals(column);
+        double r = Math.Round(v, decimals, MidpointRounding.AwayFromZero);
+        this[column] = !double.IsFinite(r) ? "" : (r == 0 ? 0.0 : r).ToString("F" + decimals, CultureInfo.InvariantCulture);
+    }
 
     public double GetDouble(string column) => double.Parse(this[column], CultureInfo.InvariantCulture);
     public long GetLong(string column) => long.Parse(this[column], CultureInfo.InvariantCulture);
