@@ -226,7 +226,7 @@ public class RefcountWaitingTests
     [InlineData(RefScheme.None)]
     [InlineData(RefScheme.Lookup)]
     [InlineData(RefScheme.VmaHeldEpoch)]
-    public void MbindsOwnCopy_IsFreedAtOnce_EvenWhereTreePoliciesWaitAGracePeriod(RefScheme scheme)
+    public void MbindsOwnCopyIsFreedAtOnceEvenWhereTreePoliciesWaitAGracePeriod(RefScheme scheme)
     {
         var k = new Kernel(Topology.NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = scheme, SpLock = SpLockKind.Snapshot, ClockNs = () => 1 });
         var t1 = k.CreateProcess(0);

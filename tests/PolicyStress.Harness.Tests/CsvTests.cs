@@ -76,7 +76,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void Numbers_AreFixedPoint_WithTheColumnsPrecision()
+    public void NumbersAreFixedPointWithTheColumnsPrecision()
     {
         var r = new ResultRow();
         r.Set("faults_per_s", 11136512.4);
@@ -96,7 +96,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void MeasuredRows_HoldNoExponent_AndRecordOversubscription()
+    public void MeasuredRowsHoldNoExponentAndRecordOversubscription()
     {
         var topo = TestTopologies.Live();
         int cpus = topo.AllowedCpus.Count;
@@ -111,7 +111,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void APoint_ShorterThanOneInterval_IsNotAMeasurement()
+    public void APointShorterThanOneIntervalIsNotAMeasurement()
     {
         var c = Tiny();   // 2 intervals of 50 ms
         var o = StressRunner.Run(c, TestTopologies.Live());
@@ -125,7 +125,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void PublishFailure_NamesTheFileThatKeepsTheRows()
+    public void PublishFailureNamesTheFileThatKeepsTheRows()
     {
         string path = Path.Combine(_dir, "lost.csv");
         var w = new CsvResultWriter(path);

@@ -31,7 +31,7 @@ public class SweepGridTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Suite_GivesEveryPointFiveIntervals_AndRepeatsTheSpreadPoints(bool quick)
+    public void SuiteGivesEveryPointFiveIntervalsAndRepeatsTheSpreadPoints(bool quick)
     {
         var topology = TestTopologies.Live();
         var points = SuitePlan.Create(topology, quick);

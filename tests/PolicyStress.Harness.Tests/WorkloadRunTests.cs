@@ -45,7 +45,7 @@ public sealed class WorkloadRunTests
     }
 
     [Fact]
-    public void Readme_DescribesEveryWorkload_InTheWordsOfHelp()
+    public void ReadmeDescribesEveryWorkloadInTheWordsOfHelp()
     {
         string? repo = Results.Provenance.FindRepo(AppContext.BaseDirectory);
         Assert.NotNull(repo);
