@@ -40,7 +40,7 @@ case "$verb" in
     ;;
   *)
     build
-    # The default job: the suite once the harness exists (see README).
+    # No verb: the default suite (README, "Two commands").
     [ $# -eq 0 ] && set -- suite
     exec dotnet src/PolicyStress.Cli/bin/Release/net10.0/policystress.dll "$@"
     ;;

@@ -116,7 +116,7 @@ public sealed partial class Kernel
         PausePoint?.Invoke(task, pol);
 
         bool counted = Counted2007(pol, task);
-        ulong off = pgoff + ((addr - start) >> 12);   // interleave_nid(pol, vma, addr, PAGE_SHIFT)
+        ulong off = pgoff + ((addr - start) >> PageShift);   // interleave_nid(pol, vma, addr, PAGE_SHIFT)
         // Bug 2a: the interleave branch returned without this unref.
         return Alloc2007(task, pol, gen, off, unrefInterleave: counted && !Bug(Bugs2007.InterleaveLeak), counted);
     }
@@ -134,7 +134,7 @@ public sealed partial class Kernel
         PausePoint?.Invoke(task, pol);
 
         bool counted = Counted2007(pol, task);
-        ulong off = (vma.Pgoff >> 9) + ((addr - vma.Start) >> 21);
+        ulong off = (vma.Pgoff >> (HugePageShift - PageShift)) + ((addr - vma.Start) >> HugePageShift);
         // Bug 2b: __mpol_free(pol) with no condition. For bind the kernel drops the reference after
         // dequeue_huge_page rather than at once: the same count.
         return Alloc2007(task, pol, gen, off, unrefInterleave: counted || Bug(Bugs2007.HugeInterleavePut), counted);

@@ -79,7 +79,7 @@ public sealed partial class Kernel
         {
             var v = mm.Vmas[i];
             if (v.Mapping.Object != obj || index < v.Pgoff || index >= v.Pgoff + v.Pages) continue;
-            addr = v.Start + ((index - v.Pgoff) << 12);
+            addr = v.Start + ((index - v.Pgoff) << PageShift);
             return v;
         }
         addr = 0;
@@ -97,11 +97,11 @@ public sealed partial class Kernel
         if (pol.Mode is not (MempolicyMode.Interleave or MempolicyMode.WeightedInterleave)) return 0;
         var vma = PageAddressInVma(mm, mm.IndexAfter(start), end, first.Object, first.Index, out ulong addr);
         if (vma is null) return 0;
-        int order = first.Object.PageShift - 12;
+        int order = first.Object.PageShift - PageShift;
         var found = VmaPolicyAt(task, vma, addr, out ulong ilx, out _);
         var use = found ?? TaskPolicy(task);
         if (use.Mode is MempolicyMode.Interleave or MempolicyMode.WeightedInterleave)
-            ilx += (vma.Pgoff >> order) + ((addr - vma.Start) >> (12 + order));
+            ilx += (vma.Pgoff >> order) + ((addr - vma.Start) >> (PageShift + order));
         if (TakesLookupRefs) Policies.CondPut(found);   // mpol_cond_put(get_vma_policy(...))
         return ilx - (first.Index >> order);
     }
@@ -117,7 +117,7 @@ public sealed partial class Kernel
         long failed = 0;
         foreach (var (obj, idx, index) in queued)
         {
-            int nid = NodeSelector.Allocate(pol, ilxBase + (index >> (obj.PageShift - 12)), task, Pages, era2007: false);
+            int nid = NodeSelector.Allocate(pol, ilxBase + (index >> (obj.PageShift - PageShift)), task, Pages, era2007: false);
             if (nid < 0) failed++;
             else MovePage(obj, idx, nid);
         }

@@ -19,6 +19,7 @@ public sealed record KernelConfig
     /// writer paths (retire and free), never on the fault path.
     /// </summary>
     public Func<long>? ClockNs { get; init; }
+    /// <summary>SHMMNI: the most segments that may exist at once (ENOSPC past it).</summary>
     public int ShmMni { get; init; } = 4096;
     /// <summary>
     /// The inode number of each new shmem object, which biases its interleave (i_ino, since 3.6). Without

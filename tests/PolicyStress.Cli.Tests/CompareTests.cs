@@ -225,7 +225,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void ExitCodes()
+    public void ExitCodeIsOneOnlyForASlowdownBeyondTheThreshold()
     {
         string a = Write("a.csv", Row("lookup", 1, 100), Row("lookup", 1, 101, rep: 2));
         string same = Write("same.csv", Row("lookup", 1, 102), Row("lookup", 1, 100, rep: 2));
@@ -244,7 +244,7 @@ public sealed class CompareTests : IDisposable
     [InlineData("--threshold", "-5%")]
     [InlineData("--metric", "scheme")]
     [InlineData("--metric", "no_such_column")]
-    public void BadOption_IsExitCode2(string option, string value)
+    public void BadOptionIsExitCode2(string option, string value)
     {
         string a = Write("a.csv", Row("lookup", 1, 100));
         Assert.Equal(2, Program.Main(["compare", a, a, option, value]));
@@ -255,11 +255,11 @@ public sealed class CompareTests : IDisposable
     [InlineData("-5%", "faults_per_s", "--threshold: '-5%' is not a percentage")]
     [InlineData("5%", "scheme", "--metric: 'scheme' is not a numeric column")]
     [InlineData("5%", "no_such_column", "--metric: 'no_such_column' is not a numeric column")]
-    public void BadSettings_AreUsageErrors(string threshold, string metric, string message)
+    public void BadSettingsAreUsageErrors(string threshold, string metric, string message)
         => Assert.StartsWith(message, Assert.Throws<UsageException>(() => ResultComparer.Settings(threshold, metric)).Message);
 
     [Fact]
-    public void MissingFileOrArgument_IsExitCode2()
+    public void MissingFileOrArgumentIsExitCode2()
     {
         string a = Write("a.csv", Row("lookup", 1, 100));
         Assert.Equal(2, Program.Main(["compare", a, Path.Combine(_dir, "nope.csv")]));
@@ -269,7 +269,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void OtherSchemaVersion_IsAUsageErrorNamingTheFile()
+    public void OtherSchemaVersionIsAUsageErrorNamingTheFile()
     {
         // A version-1 file: an older header (no still_waiting...) and 1 in the first column.
         string v1 = Path.Combine(_dir, "v1.csv");
@@ -285,7 +285,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void MalformedFiles_AreUsageErrorsNamingTheFile()
+    public void MalformedFilesAreUsageErrorsNamingTheFile()
     {
         string notCsv = Path.Combine(_dir, "notes.csv");
         File.WriteAllText(notCsv, "hello\n");
@@ -320,7 +320,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void Median()
+    public void MedianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes()
     {
         Assert.Equal(2, ResultComparer.Median([3, 1, 2]));
         Assert.Equal(2.5, ResultComparer.Median([4, 1, 3, 2]));

@@ -12,7 +12,7 @@ namespace PolicyStress.Engine.Tests;
 public class Mempolicy2007Tests
 {
     /// <summary>sys_get_mempolicy() of 2.6.23 wants room for MAX_NUMNODES bits.</summary>
-    private const ulong MaxNode2007 = UserNodeMask.MaxNumNodes + 1;
+    private const ulong MaxNode2007 = UserNodeMask.FullMaxNode;
 
     private static (int Err, int Mode, ulong Nodes) PolicyAt2007(Kernel k, TaskStruct t, ulong addr, uint flags = MpolFlags.FAddr)
     {

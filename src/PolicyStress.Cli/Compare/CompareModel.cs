@@ -36,10 +36,16 @@ internal sealed record RepStats(double Median, double Min, double Max, int Reps)
 /// <param name="Value">null when no rep had a value for the metric.</param>
 /// <param name="Findings">auditor findings summed over the reps.</param>
 /// <param name="AuditFailed">a rep's scheme claims safety and had findings.</param>
+/// <param name="Rows">the file's rows of the configuration (its reps).</param>
 internal sealed record SideSummary(RepStats? Value, long Findings, bool AuditFailed, int Rows);
 
+/// <summary>One configuration of the two files, compared.</summary>
+/// <param name="Key">the configuration.</param>
+/// <param name="Base">the base file's rows of it; null when it has none.</param>
+/// <param name="New">the new file's rows of it; null when it has none.</param>
 /// <param name="Ratio">new median / base median; null when a side is missing or has no value;
 /// +∞ when only the base median is 0.</param>
+/// <param name="Verdict">faster, slower or the same, by the threshold and the ranges.</param>
 internal sealed record ConfigComparison(ConfigKey Key, SideSummary? Base, SideSummary? New, double? Ratio, Verdict Verdict);
 
 /// <summary>Where a file's numbers came from (its first row).</summary>
