@@ -31,6 +31,19 @@ public sealed class WorkloadRunTests
         Assert.Equal(0, o.Audit.Findings);
         Assert.Equal(0, o.MinorFaults);   // every fault allocates: the pages are released after each pass
         if (w == WorkloadKind.Churn) Assert.All(o.Writers.Values, ws => Assert.True(ws.Ops > 0));
+        // One rate per measured interval, each a sum over tasks like the whole window's.
+        Assert.Equal(2, o.IntervalFaultsPerSec.Length);
+        Assert.All(o.IntervalFaultsPerSec, r => Assert.True(r > 0));
+        Assert.InRange(o.TaskCv, 0, 2);
+    }
+
+    [Fact]
+    public void CoefficientOfVariation_IsTheSampleStddevOverTheMean()
+    {
+        Assert.Equal(0, StressRunner.CoefficientOfVariation([5.0]));
+        Assert.Equal(0, StressRunner.CoefficientOfVariation([3.0, 3.0, 3.0]));
+        // mean 2, sample variance ((1)^2 + 0 + 1^2) / 2 = 1.
+        Assert.Equal(0.5, StressRunner.CoefficientOfVariation([1.0, 2.0, 3.0]), 12);
     }
 
     [Fact]

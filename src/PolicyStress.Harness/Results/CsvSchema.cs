@@ -6,7 +6,7 @@ namespace PolicyStress.Harness.Results;
 /// </summary>
 public static class CsvSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The writer kinds' column prefixes, in the order of <c>WriterKind</c>.</summary>
     public static readonly string[] WriterPrefixes = ["mbind", "attach", "setpol", "numamaps", "hugetlb"];
@@ -60,6 +60,8 @@ public static class CsvSchema
             ("faults_per_cpu_s", "faults per second of faulting-thread CPU time"),
             ("task_min_faults_per_s", "slowest task's faults per second (fairness)"),
             ("task_max_faults_per_s", "fastest task's faults per second"),
+            ("task_cv", "fairness: coefficient of variation of the tasks' faults per second (sample stddev / mean; 0 with one task)"),
+            ("interval_faults_per_s", "faults per second of each measured interval, summed over tasks, ':'-separated (not independent samples)"),
             ("lat_samples", "timed faults in the measured window"),
             ("lat_p50_ns", "fault latency median, ns (log-linear histogram, <=3% error)"),
             ("lat_p99_ns", "fault latency 99th percentile, ns"),
