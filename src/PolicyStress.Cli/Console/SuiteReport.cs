@@ -9,7 +9,7 @@ namespace PolicyStress.Cli.ConsoleUi;
 /// </summary>
 internal static class SuiteReport
 {
-    private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] Sections = [SummaryTable.Write];
+    private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] Sections = [SummaryTable.Write, ScalingTable.Write];
 
     public static void Write(IAnsiConsole console, IReadOnlyList<SweepPoint> points)
     {
