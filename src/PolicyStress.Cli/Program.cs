@@ -16,6 +16,7 @@ public static class Program
             TopologyCommand.Create(),
             ConformanceCommand.Create(),
             CompareCommand.Create(),
+            PlotCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

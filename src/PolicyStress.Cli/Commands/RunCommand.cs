@@ -58,7 +58,7 @@ internal static class RunCommand
                 .Over(OptionParsing.Items(parse.GetValue(scheme)).Select(SchemeNames.ParseScheme), (c, s) => c with { Scheme = s })
                 .Expand(r);
             if (configs.Count == 0) throw new UsageException("run: nothing to run (an empty list was given)");
-            var (_, exit, csvLine) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: true);
+            var (_, exit, csvLine, _) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: true);
             Console.Out.WriteLine(csvLine);
             return exit;
         });

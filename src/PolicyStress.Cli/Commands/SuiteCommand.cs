@@ -26,11 +26,12 @@ internal static class SuiteCommand
             if (r < 1) throw new UsageException($"--reps: {r} is out of range; accepted: a positive integer");
             bool q = parse.GetValue(quick);
             var configs = SuitePlan.Create(topology, q, r, SuitePlan.Template(q) with { Placement = placement });
-            var (points, exit, csvLine) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: false);
+            var (points, exit, csvLine, csv) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: false);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             console.Profile.Width = Math.Max(console.Profile.Width, 120);   // redirected output defaults to 80 and wraps scheme names
             SuiteReport.Write(console, points);
             Console.Out.WriteLine(csvLine);
+            if (csv is not null) PlotCommand.DrawBeside(csv, [.. points.Select(p => p.Row)]);
             return exit;
         });
         return cmd;

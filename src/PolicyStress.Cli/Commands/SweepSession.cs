@@ -29,8 +29,8 @@ internal static class SweepSession
         catch (FormatException e) { throw new UsageException(e.Message); }
     }
 
-    /// <summary>Run the points, write the CSV, print per-point lines (audit lines too when asked); returns the points, the exit code and the csv line to print last.</summary>
-    public static (List<SweepPoint> Points, int Exit, string CsvLine) Execute(IReadOnlyList<RunConfig> configs, RunTopology topology, string? csvPath, bool auditEveryPoint)
+    /// <summary>Run the points, write the CSV, print per-point lines (audit lines too when asked); returns the points, the exit code, the csv line to print last and the CSV's path (null when no row was written).</summary>
+    public static (List<SweepPoint> Points, int Exit, string CsvLine, string? Csv) Execute(IReadOnlyList<RunConfig> configs, RunTopology topology, string? csvPath, bool auditEveryPoint)
     {
         var provenance = Provenance.Capture();
         string repo = Provenance.FindRepo(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
@@ -76,6 +76,6 @@ internal static class SweepSession
         if (interrupted) Console.Out.WriteLine($"interrupted: {points.Count} of {configs.Count} point(s) finished");
         string csvLine = written is null ? "csv: no rows written" : $"csv: {written}";
         int exit = interrupted ? ExitInterrupted : points.Any(p => p.Outcome.AuditFailed) ? ExitAuditFailed : 0;
-        return (points, exit, csvLine);
+        return (points, exit, csvLine, written);
     }
 }
