@@ -17,6 +17,7 @@ public static class Program
             ConformanceCommand.Create(),
             CompareCommand.Create(),
             PlotCommand.Create(),
+            ProfileCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
