@@ -21,7 +21,7 @@ internal static class RunCommand
         var bugs = ListOption("--bug", "2007 bugs for lookup-2007: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, none", "none");
         var duration = new Option<string>("--duration") { Description = "Measured time per point (e.g. 3s, 500ms)", DefaultValueFactory = _ => "2s" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before measuring", DefaultValueFactory = _ => "1s" };
-        var interval = new Option<string>("--interval") { Description = "Measured interval length (5 per point by default: compare's minimum sample)", DefaultValueFactory = _ => "400ms" };
+        var interval = new Option<string>("--interval") { Description = "Measured interval length (10 a point by default: compare's samples at one rep)", DefaultValueFactory = _ => "200ms" };
         var reps = new Option<int>("--reps") { Description = "Repetitions of each point", DefaultValueFactory = _ => 1 };
         var tpm = new Option<int>("--threads-per-mm") { Description = "Tasks sharing one mm (thread model); 1 = one process per task", DefaultValueFactory = _ => 1 };
         var rate = new Option<int>("--mbind-rate") { Description = "Installer mbind calls per second (churn)", DefaultValueFactory = _ => 2000 };

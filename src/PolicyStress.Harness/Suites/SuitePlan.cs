@@ -22,12 +22,12 @@ public static class SuitePlan
     private static readonly Section[] Sections = [Schemes];
 
     /// <summary>
-    /// Full: 0.5 s warm-up + 5 × 0.4 s intervals. Quick: 0.1 s + 5 × 80 ms. Five intervals a point give
-    /// compare its minimum sample at one rep (SampleTest.MinSamples).
+    /// Full: 0.5 s warm-up + 10 × 0.2 s intervals. Quick: 0.1 s + 10 × 40 ms. Ten intervals a point give
+    /// compare a sample at one rep (it needs five) whose ratio CI is narrow enough to call two runs the same.
     /// </summary>
     public static RunConfig Template(bool quick) => quick
-        ? new RunConfig { Warmup = TimeSpan.FromMilliseconds(100), Duration = TimeSpan.FromMilliseconds(400), Interval = TimeSpan.FromMilliseconds(80) }
-        : new RunConfig { Warmup = TimeSpan.FromMilliseconds(500), Duration = TimeSpan.FromSeconds(2), Interval = TimeSpan.FromMilliseconds(400) };
+        ? new RunConfig { Warmup = TimeSpan.FromMilliseconds(100), Duration = TimeSpan.FromMilliseconds(400), Interval = TimeSpan.FromMilliseconds(40) }
+        : new RunConfig { Warmup = TimeSpan.FromMilliseconds(500), Duration = TimeSpan.FromSeconds(2), Interval = TimeSpan.FromMilliseconds(200) };
 
     public static List<RunConfig> Create(RunTopology topology, bool quick, int reps = 1, RunConfig? template = null)
     {
