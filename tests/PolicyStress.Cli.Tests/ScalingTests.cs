@@ -63,6 +63,14 @@ public sealed class ScalingTests
     }
 
     [Fact]
+    public void APeakFarBeyondTheMeasuredTasksIsNotPredicted()
+    {
+        Assert.Equal("30.8", Curve.PeakText(new UslModel(1, 0.05, 0.001, 0), 16));
+        Assert.Equal("> 160", Curve.PeakText(new UslModel(1, 0.01, 1e-8, 0), 16));
+        Assert.Equal("none", Curve.PeakText(new UslModel(1, 0.2, 0, 0), 16));
+    }
+
+    [Fact]
     public void AbsentFiguresSayWhy()
     {
         Assert.Contains("2 task counts measured; will-it-scale's scalability needs 3 and a USL fit 4", Curve.Missing(2));

@@ -35,9 +35,9 @@ internal static class ScalingTable
                 table.AddRow(
                     Markup.Escape(c.Series), Markup.Escape(c.SpLock), Markup.Escape($"{c.Points[0].Tasks}..{c.Points[^1].Tasks}"),
                     c.Scalability is { } s ? F(s, "0.00") : "-",
-                    usl is null ? "-" : F(usl.Sigma, "0.0000"),
-                    usl is null ? "-" : F(usl.Kappa, "0.000000"),
-                    usl is null ? "-" : usl.PeakTasks is { } p ? F(p, "0.#") : "none",
+                    usl is null ? "-" : F(usl.Sigma, "0.####"),
+                    usl is null ? "-" : F(usl.Kappa, "G2"),
+                    usl is null ? "-" : Markup.Escape(Curve.PeakText(usl, c.Points[^1].Tasks)),
                     usl is null ? "-" : F(usl.Residual * 100, "0.0") + "%");
             }
             console.Write(table);

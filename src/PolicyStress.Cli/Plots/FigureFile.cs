@@ -5,7 +5,7 @@ namespace PolicyStress.Cli.Plots;
 /// <summary>Writes a figure whole or not at all: to a temporary name, renamed when complete (PNG, and SVG when asked).</summary>
 internal static class FigureFile
 {
-    public const int Width = 960, Height = 600;
+    public const int Width = 1200, Height = 600;
 
     /// <summary>Save <paramref name="plot"/> as <c>dir/name.png</c> (and <c>.svg</c>); returns the paths written.</summary>
     public static List<string> Save(Plot plot, string dir, string name, bool svg, int width = Width, int height = Height)

@@ -25,7 +25,7 @@ internal static class FigureSet
         var written = new List<string>();
         foreach (var panel in Curves.From(rows).GroupBy(c => (c.Workload, c.SpLock)))
         {
-            var curves = panel.OrderBy(c => c.KernelBackend).ThenBy(c => Array.FindIndex(SchemeNames.Schemes, s => s.Name == c.Scheme)).ToList();
+            var curves = panel.OrderBy(c => c.KernelBackend).ThenBy(FigureStyle.Order).ToList();
             string stem = $"{panel.Key.Workload}-{panel.Key.SpLock}";
             written.AddRange(FigureFile.Save(SchemeFigures.Throughput(curves, footer), dir, stem + "-throughput", svg));
             written.AddRange(FigureFile.Save(SchemeFigures.Cost(curves, footer), dir, stem + "-cost", svg));

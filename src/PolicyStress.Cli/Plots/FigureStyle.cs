@@ -10,8 +10,11 @@ internal static class FigureStyle
 {
     private static readonly Color[] Palette = new ScottPlot.Palettes.Category10().Colors;
 
-    /// <summary>A scheme's colour: by its place in the scheme list, so lookup is the same colour everywhere; the kernel backend is black.</summary>
-    public static Color Of(Curve c) => c.KernelBackend ? Colors.Black : Palette[Math.Max(0, Array.FindIndex(SchemeNames.Schemes, s => s.Name == c.Scheme)) % Palette.Length];
+    /// <summary>A scheme's place in the scheme list: the order of legends, and the key to its colour.</summary>
+    public static int Order(Curve c) => Math.Max(0, Array.FindIndex(SchemeNames.Schemes, s => s.Name == c.Scheme));
+
+    /// <summary>A scheme's colour, by <see cref="Order"/>, so lookup is the same colour everywhere; the kernel backend is black.</summary>
+    public static Color Of(Curve c) => c.KernelBackend ? Colors.Black : Palette[Order(c) % Palette.Length];
 
     public static Plot New(string title, string x, string y)
     {

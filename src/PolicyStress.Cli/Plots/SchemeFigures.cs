@@ -37,7 +37,7 @@ internal static class SchemeFigures
         FigureStyle.TaskTicks(plot, panel.SelectMany(c => c.Points.Select(p => p.Tasks)));
         FigureStyle.RateTicks(plot);
         plot.Axes.SetLimitsY(0, Math.Max(perTask * maxTasks, panel.Max(c => c.Points.Max(p => p.RepMax))) * 1.08);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         FigureStyle.Footer(plot, Join(footer, Curve.Missing(panel.Max(c => c.Points.Count))));
         return plot;
     }
@@ -62,7 +62,7 @@ internal static class SchemeFigures
         }
         plot.Add.HorizontalLine(0, 1, Colors.Gray);
         FigureStyle.TaskTicks(plot, panel.SelectMany(c => c.Points.Select(p => p.Tasks)));
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         FigureStyle.Footer(plot, none is null ? Join(footer, $"no {NoCounting} curve: the added cost is not drawn") : footer);
         return plot;
     }
@@ -87,7 +87,7 @@ internal static class SchemeFigures
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([0, 1, 2, 3], labels);
         plot.Axes.SetLimitsX(-0.2, 3.2);
         if (lo <= hi) FigureStyle.LogTicks(plot, lo, hi, ConsoleUi.Numbers.Ns);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Right);
         FigureStyle.Footer(plot, Join(footer, "one fault in sample_every timed; histogram buckets ≤ 3%"));
         return plot;
     }
@@ -112,7 +112,7 @@ internal static class SchemeFigures
         FigureStyle.TaskTicks(plot, panel.SelectMany(c => c.Points.Select(p => p.Tasks)));
         FigureStyle.RateTicks(plot);
         plot.Axes.SetLimitsY(0, panel.Max(c => c.Points.Max(p => p.TaskMax)) * 1.15);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right);
         FigureStyle.Footer(plot, Join(footer, "± is the tasks' coefficient of variation (task_cv)"));
         return plot;
     }
@@ -122,8 +122,8 @@ internal static class SchemeFigures
     {
         string s = c.Scalability is { } sc ? $", scalability {sc.ToString("0.00", CultureInfo.InvariantCulture)}" : "";
         if (c.Usl is { } u)
-            s += $", USL σ={u.Sigma.ToString("0.###", CultureInfo.InvariantCulture)} κ={u.Kappa.ToString("0.#####", CultureInfo.InvariantCulture)}" +
-                 (u.PeakTasks is { } p ? $" peak {p.ToString("0", CultureInfo.InvariantCulture)}" : " no peak");
+            s += $", USL σ={u.Sigma.ToString("0.###", CultureInfo.InvariantCulture)} κ={u.Kappa.ToString("G2", CultureInfo.InvariantCulture)}" +
+                 $" peak {Curve.PeakText(u, c.Points[^1].Tasks)}";
         return s;
     }
 

@@ -32,6 +32,17 @@ internal sealed record Curve(string Workload, string SpLock, string Scheme, stri
         ? UslFit.Fit([.. Points.Select(p => ((double)p.Tasks, p.FaultsPerSec))])
         : null;
 
+    /// <summary>
+    /// The fit's peak as a reader should take it: the task count, "&gt; 10N" when it lies more than ten times
+    /// beyond the most tasks measured (an extrapolation, not a prediction), "none" without coherency cost.
+    /// </summary>
+    public static string PeakText(UslModel usl, int maxTasks) => usl.PeakTasks switch
+    {
+        null => "none",
+        var p when p > 10.0 * maxTasks => $"> {10 * maxTasks}",
+        var p => p.Value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Why a figure is absent, for the reader of a 2-CPU run; null when both are there.</summary>
     public static string? Missing(int taskCounts) => taskCounts switch
     {
