@@ -10,8 +10,11 @@ cd "$(dirname "$0")"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Quiet build: nothing on stdout, so `./run.sh <verb> | head` or `> out.txt` carries only the program's
+# output. MSBuild prints errors on stdout, hence >&2; `dotnet msbuild -restore` is `dotnet build` without
+# the "Build succeeded" summary that `dotnet build` adds whatever the verbosity.
 build() {
-  dotnet build PolicyStress.sln -c Release -nologo -v quiet -clp:ErrorsOnly "$@"
+  dotnet msbuild PolicyStress.sln -restore -p:Configuration=Release -nologo -v:quiet "-clp:ErrorsOnly;NoSummary" "$@" >&2
 }
 
 verb="${1:-}"

@@ -1,22 +1,71 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using PolicyStress.Harness.Topology;
 using PolicyStress.Harness.Workloads;
 
 namespace PolicyStress.Cli;
 
-/// <summary>Comma lists, durations and the other values System.CommandLine leaves as text.</summary>
+/// <summary>Comma lists, durations, integers and the other values whose errors must read like the rest.</summary>
 internal static class OptionParsing
 {
-    /// <summary>Split "a,b c" style values (commas or several tokens) into items.</summary>
-    public static string[] Items(IEnumerable<string>? values) =>
-        [.. (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+    /// <summary>
+    /// Split "a,b c" style values (commas or several tokens) into items. An empty item ("1,,2", a trailing
+    /// comma, "") is refused: it is a typo, not a request for fewer points.
+    /// </summary>
+    public static string[] Items(IEnumerable<string>? values, string option)
+    {
+        var items = new List<string>();
+        foreach (string v in values ?? [])
+            foreach (string item in v.Split(','))
+            {
+                string t = item.Trim();
+                if (t.Length == 0) throw new UsageException($"{option}: empty item in '{v}'; accepted: a comma list without empty items (e.g. 1,2,4)");
+                items.Add(t);
+            }
+        return [.. items];
+    }
 
     public static int[] PositiveInts(IEnumerable<string>? values, string option)
     {
-        var items = Items(values);
+        var items = Items(values, option);
         if (items.Length == 0) throw new UsageException($"{option}: no value; accepted: positive integers, comma-separated (e.g. 1,2,4)");
         return [.. items.Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0
             ? v : throw new UsageException($"{option}: '{s}' is not a positive integer; accepted: e.g. 1,2,4"))];
+    }
+
+    /// <summary>
+    /// An integer option in [<paramref name="min"/>, <paramref name="max"/>] whose bad values get the CLI's
+    /// one-line error (the parser's own names a .NET type).
+    /// </summary>
+    public static Option<int> Int(string name, string description, int @default, int min = 1, int max = int.MaxValue) => new(name)
+    {
+        Description = description, DefaultValueFactory = _ => @default, CustomParser = r => ParseInt(r, name, min, max) ?? 0,
+    };
+
+    /// <summary>As <see cref="Int"/>, for an option whose absence means something (null when not given).</summary>
+    public static Option<int?> OptionalInt(string name, string description, int min = int.MinValue, int max = int.MaxValue) => new(name)
+    {
+        Description = description, CustomParser = r => ParseInt(r, name, min, max),
+    };
+
+    private static int? ParseInt(ArgumentResult r, string name, int min, int max)
+    {
+        string s = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Join(" ", r.Tokens.Select(t => t.Value));
+        string accepted = max == int.MaxValue
+            ? min switch { 1 => "a positive integer", 0 => "0 or a positive integer", int.MinValue => "an integer", _ => $"an integer from {min}" }
+            : $"{min}-{max}";
+        if (!int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v))
+        {
+            r.AddError($"{name}: '{s}' is not an integer; accepted: {accepted}");
+            return null;
+        }
+        if (v < min || v > max)
+        {
+            r.AddError($"{name}: {v} is out of range; accepted: {accepted}");
+            return null;
+        }
+        return v;
     }
 
     public static WorkloadKind Workload(string s) =>
@@ -47,7 +96,7 @@ internal static class OptionParsing
     public static Engine.Refcounting.Bugs2007 Bugs(IEnumerable<string>? values)
     {
         var b = Engine.Refcounting.Bugs2007.None;
-        foreach (var s in Items(values))
+        foreach (var s in Items(values, "--bug"))
         {
             if (s.Equals("none", StringComparison.OrdinalIgnoreCase)) continue;
             if (s.Equals("all", StringComparison.OrdinalIgnoreCase)) { b |= Engine.Refcounting.Bugs2007.All; continue; }

@@ -221,4 +221,23 @@ public class RefcountWaitingTests
         Assert.Equal(10.0, after.WaitMaxUs);
         Assert.Contains("waited=1 wait_mean_us=10 wait_max_us=10", after.ToString());
     }
+
+    [Theory]
+    [InlineData(RefScheme.None)]
+    [InlineData(RefScheme.Lookup)]
+    [InlineData(RefScheme.VmaHeldEpoch)]
+    public void MbindsOwnCopy_IsFreedAtOnce_EvenWhereTreePoliciesWaitAGracePeriod(RefScheme scheme)
+    {
+        var k = new Kernel(Topology.NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = scheme, SpLock = SpLockKind.Snapshot, ClockNs = () => 1 });
+        var t1 = k.CreateProcess(0);
+        int id = k.Shmget(t1, Ipc.ShmFlags.IpcPrivate, 16 * 4096, Ipc.ShmFlags.IpcCreat);
+        ulong v1 = (ulong)k.Shmat(t1, id, 0, 0);
+        Assert.Equal(0, k.Mbind(t1, v1, 16 * 4096, (int)MempolicyMode.Interleave, [3], 65, 0));
+
+        // do_mbind's mpol_put(new): the tree holds sp_alloc's copy, no reader ever saw this one.
+        var a = k.Audit();
+        Assert.Equal(1, a.Freed);
+        Assert.Equal(0, a.WaitingPeak);
+        Assert.Equal(0, a.Waited);
+    }
 }

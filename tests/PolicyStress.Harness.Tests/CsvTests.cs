@@ -60,18 +60,85 @@ public sealed class CsvTests : IDisposable
         using var cts = new CancellationTokenSource();
         var observer = new CancelAfterFirst(cts, path);
         var configs = Enumerable.Range(1, 4).Select(r => Tiny() with { Rep = r }).ToList();
-        List<SweepPoint> points;
+        SweepResult result;
         using (var w = new CsvResultWriter(path))
         {
-            points = SweepRunner.Run(configs, TestTopologies.Live(), Provenance.Capture(), w, observer, cts.Token);
+            result = SweepRunner.Run(configs, TestTopologies.Live(), Provenance.Capture(), w, observer, cts.Token);
             w.Complete();
         }
 
-        Assert.Single(points);
+        Assert.Single(result.Points);
         Assert.True(observer.FinalAbsentWhileRunning);
         Assert.False(File.Exists(path + ".tmp"));
         Assert.Equal(2, File.ReadAllLines(path).Length);   // header + the one finished row
-        Assert.Equal("1", CsvResultReader.Read(path)[0]["rep"]);
+        // The row is the finished point's (rep 1, unless a loaded machine starved rep 1 of CPU: not measured, no row).
+        Assert.Equal(result.Points[0].Config.Rep.ToString(), CsvResultReader.Read(path)[0]["rep"]);
+    }
+
+    [Fact]
+    public void Numbers_AreFixedPoint_WithTheColumnsPrecision()
+    {
+        var r = new ResultRow();
+        r.Set("faults_per_s", 11136512.4);
+        r.Set("measured_s", 2.0000004);
+        r.Set("wait_mean_us", 1e-9);
+        r.Set("lat_p99_ns", 1234.5);
+        r.Set("ref_atomics_per_fault", 2.0);
+        r.Set("task_min_faults_per_s", -0.2);
+        r.Set("faults_per_cpu_s", double.NaN);
+        Assert.Equal("11136512", r["faults_per_s"]);
+        Assert.Equal("2.000000", r["measured_s"]);
+        Assert.Equal("0.0", r["wait_mean_us"]);
+        Assert.Equal("1235", r["lat_p99_ns"]);
+        Assert.Equal("2.0000", r["ref_atomics_per_fault"]);
+        Assert.Equal("0", r["task_min_faults_per_s"]);    // never "-0"
+        Assert.Equal("", r["faults_per_cpu_s"]);
+    }
+
+    [Fact]
+    public void MeasuredRows_HoldNoExponent_AndRecordOversubscription()
+    {
+        var topo = TestTopologies.Live();
+        int cpus = topo.AllowedCpus.Count;
+        var c = Tiny() with { Tasks = cpus + 1 };
+        var o = StressRunner.Run(c, topo);
+        var row = ResultRowFactory.Create(Provenance.Capture(), topo, c, o);
+
+        Assert.True(o.Oversubscribed);
+        Assert.Equal("true", row["oversubscribed"]);
+        Assert.All(row.Values, v => Assert.DoesNotMatch(@"^-?[0-9.]+[eE][-+]?[0-9]+$", v));
+        Assert.False((o with { PlannedCpus = [.. topo.AllowedCpus] }).Oversubscribed);
+    }
+
+    [Fact]
+    public void APoint_ShorterThanOneInterval_IsNotAMeasurement()
+    {
+        var c = Tiny();   // 2 intervals of 50 ms
+        var o = StressRunner.Run(c, TestTopologies.Live());
+
+        Assert.Null((o with { ShortestTaskSeconds = 0.051 }).NotMeasured(c));
+        Assert.StartsWith("a task ran 0.013 s of the window, less than one interval (0.050 s)",
+            (o with { ShortestTaskSeconds = 0.013 }).NotMeasured(c));
+        var single = c with { Interval = c.Duration };   // one interval: start/stop jitter is allowed up to half of it
+        Assert.Null((o with { ShortestTaskSeconds = 0.099 }).NotMeasured(single));
+        Assert.Contains("less than half the duration (0.050 s)", (o with { ShortestTaskSeconds = 0.04 }).NotMeasured(single));
+    }
+
+    [Fact]
+    public void PublishFailure_NamesTheFileThatKeepsTheRows()
+    {
+        string path = Path.Combine(_dir, "lost.csv");
+        var w = new CsvResultWriter(path);
+        w.Append(new ResultRow());
+        Directory.CreateDirectory(path);   // the target became a directory under the run: rename(2) fails
+
+        var e = Assert.Throws<ResultFileException>(w.Complete);
+
+        Assert.Equal(path + ".tmp", e.RowsIn);
+        Assert.Equal(1, e.Rows);
+        Assert.StartsWith($"cannot publish '{path}'", e.Message);
+        Assert.Equal(2, File.ReadAllLines(path + ".tmp").Length);
+        w.Dispose();   // after a failed Complete: no second attempt, no throw
     }
 
     [Fact]

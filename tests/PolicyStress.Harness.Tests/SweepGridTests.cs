@@ -27,4 +27,22 @@ public class SweepGridTests
             .Expand(1);
         Assert.Equal(["Lookup2007 Spin", "Lookup RwLock", "Lookup Snapshot"], points.Select(p => $"{p.Scheme} {p.SpLock}"));
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Suite_GivesEveryPointFiveIntervals_AndRepeatsTheSpreadPoints(bool quick)
+    {
+        var topology = TestTopologies.Live();
+        var points = SuitePlan.Create(topology, quick);
+        int cpus = topology.AllowedCpus.Count;
+
+        Assert.All(points, p => Assert.Equal(5, p.Intervals));
+        Assert.All(points, p => Assert.InRange(p.FaultingTasks, 1, cpus));
+        Assert.Equal(points.Count, points.Distinct().Count());
+        foreach (var s in SuitePlan.SpreadSchemes)
+            Assert.Equal(SuitePlan.SpreadReps, points.Count(p => p.Scheme == s && p.Workload == Workloads.WorkloadKind.Pft
+                && p.SpLock == SpLockKind.Snapshot && p.Tasks == cpus));
+        Assert.All(points.Where(p => p.Rep > 1), p => Assert.Contains(p.Scheme, SuitePlan.SpreadSchemes));
+    }
 }

@@ -54,4 +54,17 @@ public sealed class WorkloadRunTests
         Assert.False(o.ClaimsSafety);
         Assert.True(o.Audit.Findings > 0, o.Audit.ToString());
     }
+
+    [Fact]
+    public void Readme_DescribesEveryWorkload_InTheWordsOfHelp()
+    {
+        string? repo = Results.Provenance.FindRepo(AppContext.BaseDirectory);
+        Assert.NotNull(repo);
+        string readme = File.ReadAllText(Path.Combine(repo, "README.md"));
+        foreach (var (name, kind) in WorkloadNames.All)
+        {
+            var (shares, models) = WorkloadNames.Describe(kind);
+            Assert.Contains($"| `{name}` | {shares} | {models} |", readme);
+        }
+    }
 }

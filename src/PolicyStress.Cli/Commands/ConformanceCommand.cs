@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PolicyStress.Cli.Conformance;
+using static PolicyStress.Cli.OptionParsing;
 
 namespace PolicyStress.Cli.Commands;
 
@@ -8,8 +9,8 @@ internal static class ConformanceCommand
 {
     public static Command Create()
     {
-        var seed = new Option<int?>("--seed") { Description = "Seed of the random sequence (default: a random one, printed)" };
-        var ops = new Option<int>("--ops") { Description = "Operations to generate (1-1000000)", DefaultValueFactory = _ => 1000 };
+        var seed = OptionalInt("--seed", "Seed of the random sequence (default: a random one, printed)");
+        var ops = Int("--ops", "Operations to generate (1-1000000)", 1000, max: 1_000_000);
         var verbose = new Option<bool>("--verbose") { Description = "Print every operation and the kernel's answer" };
         var replay = new Option<string?>("--replay") { Description = "Run a script printed by an earlier mismatch instead of a random sequence" };
         var cmd = new Command("conformance", "Apply random mbind/set_mempolicy/get_mempolicy/shm sequences to the running kernel and the engine and compare every answer")
@@ -19,7 +20,6 @@ internal static class ConformanceCommand
         cmd.SetAction(parse =>
         {
             int n = parse.GetValue(ops);
-            if (n is < 1 or > 1_000_000) throw new UsageException($"--ops: {n} is out of range; accepted: 1-1000000");
             string? script = null;
             if (parse.GetValue(replay) is { } path)
             {

@@ -13,12 +13,11 @@ internal static class FiguresCommand
             Description = "Reference-count scheme, or 'all' for the per-scheme table: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)),
             DefaultValueFactory = _ => "all",
         };
-        var nodes = new Option<int>("--nodes") { Description = "Nodes of the simulated machine (1-64)", DefaultValueFactory = _ => 4 };
+        var nodes = OptionParsing.Int("--nodes", "Nodes of the simulated machine (1-64)", 4, max: 64);
         var cmd = new Command("figures", "Replay the seed mail's scenario (Figures 1-3) and print trees, vmas, refcounts and numa_maps") { scheme, nodes };
         cmd.SetAction(parse =>
         {
             int n = parse.GetValue(nodes);
-            if (n is < 1 or > 64) throw new UsageException($"--nodes: {n} is out of range; accepted: 1-64");
             string name = parse.GetValue(scheme)!;
             if (name == "all")
             {

@@ -57,9 +57,9 @@ internal static class ProfileCommand
         var parse = RunCommand.Create().Parse(args);
         if (parse.Errors.Count > 0) throw new UsageException($"profile: {parse.Errors[0].Message} (policystress run --help lists the options)");
         foreach (var name in OneValue)
-            if (OptionParsing.Items(parse.GetValue<string[]>(name)) is { Length: > 1 } items)
+            if (OptionParsing.Items(parse.GetValue<string[]>(name), name) is { Length: > 1 } items)
                 throw new UsageException($"profile: {name} lists {items.Length} values; a profile is of one configuration (one value each of {string.Join(", ", OneValue)})");
-        string Value(string name) => OptionParsing.Items(parse.GetValue<string[]>(name)).Single();
+        string Value(string name) => OptionParsing.Items(parse.GetValue<string[]>(name), name).Single();
         // Checked here, before a trace is started for a child that would only print the same error.
         OptionParsing.Workload(Value("--workload"));
         SchemeNames.ParseScheme(Value("--scheme"));

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using PolicyStress.Cli.ConsoleUi;
+using PolicyStress.Engine.Refcounting;
 using PolicyStress.Harness.Running;
 using PolicyStress.Harness.Suites;
+using PolicyStress.Harness.Workloads;
 
 namespace PolicyStress.Cli.Commands;
 
@@ -14,51 +17,62 @@ internal static class RunCommand
     public static Command Create()
     {
         var o = new CommonOptions();
-        var workload = ListOption("--workload", "Workloads: pft, wis, storm, churn (comma list)", "pft");
+        var workload = ListOption("--workload", "Workloads: pft, wis, storm, churn (comma list; described above)", "pft");
         var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", "lookup");
         var spLock = ListOption("--sp-lock", "Shared policy tree locks: " + string.Join(", ", SchemeNames.Locks.Select(s => s.Name)) + " (comma list)", "rwlock");
-        var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4)", "1");
-        var bugs = ListOption("--bug", "2007 bugs for lookup-2007: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, none", "none");
+        var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4), at most the allowed CPUs unless --oversubscribe", "1");
+        var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, none", "none");
         var duration = new Option<string>("--duration") { Description = "Measured time per point (e.g. 3s, 500ms)", DefaultValueFactory = _ => "2s" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before measuring", DefaultValueFactory = _ => "1s" };
-        var interval = new Option<string>("--interval") { Description = "Measured interval length (10 a point by default: compare's samples at one rep)", DefaultValueFactory = _ => "200ms" };
-        var reps = new Option<int>("--reps") { Description = "Repetitions of each point", DefaultValueFactory = _ => 1 };
-        var tpm = new Option<int>("--threads-per-mm") { Description = "Tasks sharing one mm (thread model); 1 = one process per task", DefaultValueFactory = _ => 1 };
-        var rate = new Option<int>("--mbind-rate") { Description = "Installer mbind calls per second (churn)", DefaultValueFactory = _ => 2000 };
-        var pages = new Option<int>("--pages") { Description = "Pages each task faults per pass", DefaultValueFactory = _ => 256 };
-        var storm = new Option<int>("--storm-factor") { Description = "Tasks per planned CPU in storm", DefaultValueFactory = _ => 8 };
-        var cmd = new Command("run", "Run one configuration, or a sweep when options list several values")
+        var interval = new Option<string>("--interval") { Description = "Measured interval length, at most the duration (left out: 200ms, ten a point at the default duration: compare's samples at one rep; or --duration if that is shorter)", DefaultValueFactory = _ => "200ms" };
+        var reps = OptionParsing.Int("--reps", "Repetitions of each point", 1);
+        var tpm = OptionParsing.Int("--threads-per-mm", "Tasks sharing one mm (thread model); 1 = one process per task", 1);
+        var rate = OptionParsing.Int("--mbind-rate", "Installer mbind calls per second (churn)", 2000);
+        var pages = OptionParsing.Int("--pages", "Pages each task faults per pass", 256);
+        var storm = OptionParsing.Int("--storm-factor", "Tasks per planned CPU in storm", 8);
+        var oversubscribe = new Option<bool>("--oversubscribe") { Description = "Allow more faulting tasks than allowed CPUs (rows say oversubscribed=true)" };
+        var cmd = new Command("run", "Run one configuration, or a sweep when options list several values." + Environment.NewLine + Environment.NewLine +
+            WorkloadHelp.Text(Enum.GetValues<WorkloadKind>()))
         {
-            workload, scheme, spLock, tasks, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm,
-            o.Placement, o.FakeNuma, o.Csv,
+            workload, scheme, spLock, tasks, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
+            o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
         {
             var topology = SweepSession.Topology(parse.GetValue(o.FakeNuma));
             var placement = OptionParsing.Placement(parse.GetValue(o.Placement)!);
             SweepSession.CheckPlacement(topology, placement);
-            int r = Positive(parse.GetValue(reps), "--reps");
             var template = new RunConfig
             {
                 Duration = OptionParsing.Duration(parse.GetValue(duration)!, "--duration"),
                 Warmup = OptionParsing.Duration(parse.GetValue(warmup)!, "--warmup", allowZero: true),
                 Interval = OptionParsing.Duration(parse.GetValue(interval)!, "--interval"),
-                ThreadsPerMm = Positive(parse.GetValue(tpm), "--threads-per-mm"),
-                MbindRate = Positive(parse.GetValue(rate), "--mbind-rate"),
-                PagesPerTask = Positive(parse.GetValue(pages), "--pages"),
-                StormFactor = Positive(parse.GetValue(storm), "--storm-factor"),
-                Bugs = OptionParsing.Bugs(parse.GetValue(bugs)),
+                ThreadsPerMm = parse.GetValue(tpm),
+                MbindRate = parse.GetValue(rate),
+                PagesPerTask = parse.GetValue(pages),
+                StormFactor = parse.GetValue(storm),
                 Placement = placement,
             };
-            if (template.Interval > template.Duration) template = template with { Interval = template.Duration };
+            if (template.Interval > template.Duration)
+            {
+                // A default interval follows a short --duration; one the user typed is never changed behind their back.
+                if (parse.GetResult(interval) is { Implicit: false })
+                    throw new UsageException($"--interval: {parse.GetValue(interval)} is longer than --duration {parse.GetValue(duration)}; accepted: at most the duration");
+                template = template with { Interval = template.Duration };
+            }
+            var schemes = OptionParsing.Items(parse.GetValue(scheme), "--scheme").Select(SchemeNames.ParseScheme).ToList();
+            var bugSet = OptionParsing.Bugs(parse.GetValue(bugs));
+            if (bugSet != Bugs2007.None && !schemes.Contains(RefScheme.Lookup2007))
+                throw new UsageException($"--bug: the 2007 bugs exist only in lookup-2007, and --scheme lists {string.Join(",", schemes.Select(SchemeNames.Name))}; accepted: --scheme lookup-2007 (alone or in a list), or no --bug");
             var configs = new SweepGrid(template)
-                .Over(OptionParsing.Items(parse.GetValue(workload)).Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
-                .Over(OptionParsing.Items(parse.GetValue(spLock)).Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
+                .Over(OptionParsing.Items(parse.GetValue(workload), "--workload").Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
+                .Over(OptionParsing.Items(parse.GetValue(spLock), "--sp-lock").Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks"), (c, n) => c with { Tasks = n })
-                .Over(OptionParsing.Items(parse.GetValue(scheme)).Select(SchemeNames.ParseScheme), (c, s) => c with { Scheme = s })
-                .Expand(r);
+                .Over(schemes, (c, s) => c with { Scheme = s, Bugs = s == RefScheme.Lookup2007 ? bugSet : Bugs2007.None })
+                .Expand(parse.GetValue(reps));
             if (configs.Count == 0) throw new UsageException("run: nothing to run (an empty list was given)");
-            var (_, exit, csvLine, _) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: true);
+            CpuBudget.Check(configs, topology, parse.GetValue(oversubscribe));
+            var (_, exit, csvLine, _) = SweepSession.Execute(configs, topology, o.Output(parse, "run"), auditEveryPoint: true);
             Console.Out.WriteLine(csvLine);
             return exit;
         });
@@ -69,7 +83,4 @@ internal static class RunCommand
     {
         Description = description, DefaultValueFactory = _ => [@default], AllowMultipleArgumentsPerToken = true,
     };
-
-    private static int Positive(int v, string option) =>
-        v > 0 ? v : throw new UsageException($"{option}: {v} is out of range; accepted: a positive integer");
 }

@@ -7,7 +7,8 @@ namespace PolicyStress.Cli.Commands;
 
 /// <summary>
 /// `policystress suite [--quick]`: pft, wis and churn × every scheme × rwlock and snapshot × task counts
-/// stepped by the topology; a table per workload at the end, and the CSV path.
+/// stepped by the topology, plus reps of the headline points for the run-to-run spread; a table per
+/// workload, the conclusions and the spread at the end, and the CSV path.
 /// </summary>
 internal static class SuiteCommand
 {
@@ -15,23 +16,27 @@ internal static class SuiteCommand
     {
         var o = new CommonOptions();
         var quick = new Option<bool>("--quick") { Description = "Short points (the whole suite in under a minute on 2 CPUs)" };
-        var reps = new Option<int>("--reps") { Description = "Repetitions of each point", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("suite", "Run the default suite and summarise it per workload") { quick, reps, o.Placement, o.FakeNuma, o.Csv };
+        var reps = OptionParsing.Int("--reps", "Repetitions of each point (the spread points get at least " + SuitePlan.SpreadReps + ")", 1);
+        var cmd = new Command("suite", "Run the default suite: every scheme on both tree locks and every task step, for the workloads below; " +
+            "then a table per workload, conclusions, and the run-to-run spread." + Environment.NewLine + Environment.NewLine +
+            WorkloadHelp.Text(SuitePlan.Workloads))
+        {
+            quick, reps, o.Placement, o.FakeNuma, o.Csv, o.Force,
+        };
         cmd.SetAction(parse =>
         {
             var topology = SweepSession.Topology(parse.GetValue(o.FakeNuma));
             var placement = OptionParsing.Placement(parse.GetValue(o.Placement)!);
             SweepSession.CheckPlacement(topology, placement);
-            int r = parse.GetValue(reps);
-            if (r < 1) throw new UsageException($"--reps: {r} is out of range; accepted: a positive integer");
             bool q = parse.GetValue(quick);
-            var configs = SuitePlan.Create(topology, q, r, SuitePlan.Template(q) with { Placement = placement });
-            var (points, exit, csvLine, csv) = SweepSession.Execute(configs, topology, parse.GetValue(o.Csv), auditEveryPoint: false);
+            var configs = SuitePlan.Create(topology, q, parse.GetValue(reps), SuitePlan.Template(q) with { Placement = placement });
+            CpuBudget.Check(configs, topology, oversubscribe: false);
+            var (result, exit, csvLine, csv) = SweepSession.Execute(configs, topology, o.Output(parse, q ? "suite-quick" : "suite"), auditEveryPoint: false);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             console.Profile.Width = Math.Max(console.Profile.Width, 120);   // redirected output defaults to 80 and wraps scheme names
-            SuiteReport.Write(console, points);
+            SuiteReport.Write(console, result.Points);
             Console.Out.WriteLine(csvLine);
-            if (csv is not null) PlotCommand.DrawBeside(csv, [.. points.Select(p => p.Row)]);
+            if (csv is not null) PlotCommand.DrawBeside(csv, [.. result.Points.Select(p => p.Row)]);
             return exit;
         });
         return cmd;

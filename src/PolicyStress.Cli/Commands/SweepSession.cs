@@ -9,12 +9,14 @@ using Spectre.Console;
 namespace PolicyStress.Cli.Commands;
 
 /// <summary>
-/// What run and suite share: the topology, the CSV file, Ctrl-C, progress bars or plain lines, and the
-/// exit code (0; 3 when a scheme that claims safety showed a finding; 130 when interrupted).
+/// What run and suite share: the topology, the result file (checked before the first point, published at
+/// the end), signals, progress bars or plain lines, and the exit code: 0; 1 when a point could not be
+/// measured or the result file could not be written; 3 when a scheme that claims safety showed a finding;
+/// 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped the sweep.
 /// </summary>
 internal static class SweepSession
 {
-    public const int ExitAuditFailed = 3, ExitInterrupted = 130;
+    public const int ExitFailed = 1, ExitAuditFailed = 3;
 
     public static RunTopology Topology(int fakeNuma)
     {
@@ -29,53 +31,77 @@ internal static class SweepSession
         catch (FormatException e) { throw new UsageException(e.Message); }
     }
 
-    /// <summary>Run the points, write the CSV, print per-point lines (audit lines too when asked); returns the points, the exit code, the csv line to print last and the CSV's path (null when no row was written).</summary>
-    public static (List<SweepPoint> Points, int Exit, string CsvLine, string? Csv) Execute(IReadOnlyList<RunConfig> configs, RunTopology topology, string? csvPath, bool auditEveryPoint)
+    /// <summary>
+    /// Check the result file, run the points, publish the file, print per-point lines (audit lines too when
+    /// asked); returns what finished, the exit code, the csv line to print last and the published file (null
+    /// when none was).
+    /// </summary>
+    public static (SweepResult Result, int Exit, string CsvLine, string? Csv) Execute(IReadOnlyList<RunConfig> configs, RunTopology topology,
+        CsvOutput output, bool auditEveryPoint)
     {
         var provenance = Provenance.Capture();
-        string repo = Provenance.FindRepo(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
-        string path = csvPath ?? provenance.DefaultCsvPath(Path.Combine(repo, "results"));
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        string path = output.Csv is { } csvPath
+            ? OutputFile.Check("--csv", csvPath, output.Force)
+            : OutputFile.Check("--csv", provenance.DefaultCsvPath(ResultsDir(), output.Sweep), output.Force, isDefault: true);
+        using var signals = new SignalCancellation();
+        Console.Out.WriteLine($"topology: {topology.Kind}, {topology.Nodes.Count} node(s), CPUs {CpuList.Format(topology.AllowedCpus)}; {configs.Count} point(s)");
+        if (output.Csv is null) Console.Out.WriteLine($"csv: writing {path} (the default; --csv PATH to choose)");
+
+        SweepResult result;
+        ResultFileException? writeError;
+        string? written = null;
+        using (var csv = Open(path))
         {
-            e.Cancel = true;   // stop cleanly: the point in progress is dropped, finished rows are kept
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        List<SweepPoint> points;
-        string? written;
-        try
-        {
-            using var csv = new CsvResultWriter(path);
-            Console.Out.WriteLine($"topology: {topology.Kind}, {topology.Nodes.Count} node(s), CPUs {CpuList.Format(topology.AllowedCpus)}; {configs.Count} point(s)");
-            if (Console.IsOutputRedirected)
+            result = Run(configs, topology, provenance, csv, auditEveryPoint, signals.Token);
+            writeError = result.WriteError;
+            if (writeError is null)
             {
-                points = SweepRunner.Run(configs, topology, provenance, csv, new PlainObserver(Console.Out, auditEveryPoint), cts.Token);
+                try { written = csv.Complete(); }
+                catch (ResultFileException e) { writeError = e; }
             }
-            else
-            {
-                List<string> lines = [];
-                points = AnsiConsole.Progress().AutoClear(true)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .Start(ctx =>
-                    {
-                        var obs = new ProgressObserver(ctx, auditEveryPoint);
-                        var result = SweepRunner.Run(configs, topology, provenance, csv, obs, cts.Token);
-                        lines = obs.Lines;
-                        return result;
-                    });
-                foreach (var l in lines) Console.Out.WriteLine(l);
-            }
-            written = csv.Complete();
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-        bool interrupted = cts.IsCancellationRequested;
-        if (interrupted) Console.Out.WriteLine($"interrupted: {points.Count} of {configs.Count} point(s) finished");
-        string csvLine = written is null ? "csv: no rows written" : $"csv: {written}";
-        int exit = interrupted ? ExitInterrupted : points.Any(p => p.Outcome.AuditFailed) ? ExitAuditFailed : 0;
-        return (points, exit, csvLine, written);
+
+        return (result, Report(result, configs.Count, signals, writeError, written, out string csvLine), csvLine, writeError is null ? written : null);
+    }
+
+    /// <summary>The closing lines (interrupted, not measured, a failed file) and the exit code.</summary>
+    private static int Report(SweepResult result, int points, SignalCancellation signals, ResultFileException? writeError, string? written,
+        out string csvLine)
+    {
+        bool interrupted = signals.Number != 0;
+        if (interrupted) Console.Out.WriteLine($"interrupted: {result.Finished} of {points} point(s) finished");
+        if (result.Failed.Count > 0)
+            Console.Error.WriteLine($"policystress: {result.Failed.Count} of {points} point(s) not measured, so without a row; the first: {result.Failed[0].Reason}");
+        if (writeError is not null)
+            Console.Error.WriteLine($"policystress: {writeError.Message}; " +
+                (writeError.RowsIn is { } kept ? $"the {writeError.Rows} row(s) written are in '{kept}'" : "no row was kept"));
+        csvLine = writeError is not null ? "csv: not published (see the error above)"
+            : written is null ? "csv: no rows written" : $"csv: {written}";
+        return interrupted ? signals.ExitCode
+            : writeError is not null ? ExitFailed
+            : result.Points.Any(p => p.Outcome.AuditFailed) ? ExitAuditFailed
+            : result.Failed.Count > 0 ? ExitFailed
+            : 0;
+    }
+
+    private static CsvResultWriter Open(string path)
+    {
+        try { return new CsvResultWriter(path); }
+        catch (ResultFileException e) { throw new UsageException($"--csv: {e.Message}"); }   // checked, then changed under us
+    }
+
+    /// <summary>results/ of the repository the binary was built in, else of the current directory.</summary>
+    private static string ResultsDir() =>
+        Path.Combine(Provenance.FindRepo(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory(), "results");
+
+    /// <summary>Plain lines when the output is redirected; otherwise a sweep bar with an ETA and the point's bar.</summary>
+    private static SweepResult Run(IReadOnlyList<RunConfig> configs, RunTopology topology, Provenance provenance,
+        CsvResultWriter csv, bool auditEveryPoint, CancellationToken cancel)
+    {
+        if (Console.IsOutputRedirected)
+            return SweepRunner.Run(configs, topology, provenance, csv, new PlainObserver(Console.Out, auditEveryPoint), cancel);
+        return AnsiConsole.Progress().AutoClear(true).HideCompleted(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx => SweepRunner.Run(configs, topology, provenance, csv, new ProgressObserver(ctx, AnsiConsole.Console, configs, auditEveryPoint), cancel));
     }
 }

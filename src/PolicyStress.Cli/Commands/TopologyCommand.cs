@@ -11,7 +11,7 @@ internal static class TopologyCommand
     public static Command Create()
     {
         var o = new CommonOptions();
-        var tasks = new Option<int>("--tasks") { Description = "Tasks to place (default: one per allowed CPU)", DefaultValueFactory = _ => 0 };
+        var tasks = OptionParsing.Int("--tasks", "Tasks to place (0, the default: one per allowed CPU)", 0, min: 0);
         var cmd = new Command("topology", "Print the NUMA topology this process may use and the planned task placement") { tasks, o.Placement, o.FakeNuma };
         cmd.SetAction(parse =>
         {
@@ -19,7 +19,6 @@ internal static class TopologyCommand
             var placement = OptionParsing.Placement(parse.GetValue(o.Placement)!);
             SweepSession.CheckPlacement(t, placement);
             int n = parse.GetValue(tasks);
-            if (n < 0) throw new UsageException($"--tasks: {n} is out of range; accepted: a positive integer");
             if (n == 0) n = t.AllowedCpus.Count;
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             Console.Out.WriteLine($"topology: {t.Kind} ({t.MachineNodes} machine node(s), {t.LogicalCpus} logical CPU(s), allowed CPUs {CpuList.Format(t.AllowedCpus)})");

@@ -13,8 +13,13 @@ internal sealed class PlainObserver(TextWriter output, bool auditEveryPoint) : I
 
     public void PointFinished(int index, int total, RunConfig config, RunOutcome outcome, ResultRow row)
     {
-        output.WriteLine(PointText.Finished(index, total, config, outcome));
-        if (auditEveryPoint || outcome.Audit.Findings > 0) output.WriteLine("  " + PointText.Audit(outcome));
+        foreach (string line in PointText.Lines(index, total, config, outcome, auditEveryPoint)) output.WriteLine(line);
+        output.Flush();
+    }
+
+    public void PointFailed(int index, int total, RunConfig config, string reason)
+    {
+        output.WriteLine(PointText.Failed(index, total, config, reason));
         output.Flush();
     }
 }

@@ -30,7 +30,8 @@ internal static class SummaryTable
                 {
                     double v = Mean(g.Where(p => p.Config.Tasks == n));
                     double lookup = Mean(byWorkload.Where(p => p.Config.Scheme == RefScheme.Lookup && p.Config.SpLock == g.Key.SpLock && p.Config.Tasks == n));
-                    cells.Add(double.IsNaN(v) ? "-" : Numbers.Rate(v) + (lookup > 0 ? $" ({Numbers.Ratio(v / lookup)})" : ""));
+                    bool shared = g.Any(p => p.Config.Tasks == n && p.Outcome.Oversubscribed);
+                    cells.Add(double.IsNaN(v) ? "-" : Numbers.Rate(v) + (lookup > 0 ? $" ({Numbers.Ratio(v / lookup)})" : "") + (shared ? " *" : ""));
                 }
                 long findings = g.Sum(p => p.Outcome.Audit.Findings);
                 bool failed = g.Any(p => p.Outcome.AuditFailed);
@@ -38,6 +39,8 @@ internal static class SummaryTable
                 table.AddRow(cells.Select(Markup.Escape).ToArray());
             }
             console.Write(table);
+            if (byWorkload.Any(p => p.Outcome.Oversubscribed))
+                console.Profile.Out.Writer.WriteLine("  * oversubscribed: more faulting tasks than CPUs, the rate includes the scheduler's turns");
         }
     }
 

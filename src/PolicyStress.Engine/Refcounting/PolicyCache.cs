@@ -27,8 +27,8 @@ public sealed class PolicyCache
     private long _uaf, _underflow, _staticPuts, _doubleFree, _freed;
 
     /// <summary>
-    /// Where a count that reaches zero goes. Immediate by default (kmem_cache_free); the vma-held
-    /// schemes and lock-free tree readers install a deferring reclaimer (graveyard, grace period).
+    /// Where a shared-tree policy whose count reaches zero goes. Immediate by default (kmem_cache_free); the
+    /// epoch scheme and lock-free tree readers install a deferring reclaimer (a grace period).
     /// </summary>
     internal Action<Mempolicy>? DeferFree;
 
@@ -125,7 +125,11 @@ public sealed class PolicyCache
             Interlocked.Increment(ref _underflow);
             return;
         }
-        if (DeferFree is { } defer) defer(p);
+        // Only a policy a shared tree published (MPOL_F_SHARED) can be in a reader's hands without a reference:
+        // a snapshot reader or an epoch fault finds it with no lock. Everything else — the copy mbind made for
+        // itself (do_mbind's mpol_put(new); the tree keeps sp_alloc's mpol_dup), task and vma policies — is
+        // reached only under task_lock or the mmap lock, so it is freed at once, as the kernel frees it.
+        if (DeferFree is { } defer && p.IsShared) defer(p);
         else Free(p);
     }
 

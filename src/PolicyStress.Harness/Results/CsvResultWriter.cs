@@ -5,7 +5,8 @@ namespace PolicyStress.Harness.Results;
 /// <summary>
 /// Writes rows to "&lt;path&gt;.tmp" and renames it to <c>path</c> at the end — also when the sweep is
 /// cancelled, so finished rows are kept; a reader never sees a half-written file at <c>path</c>. A writer
-/// that finished no row leaves nothing behind.
+/// that finished no row leaves nothing behind. An I/O error becomes a <see cref="ResultFileException"/>
+/// that names the file holding the rows written so far.
 /// </summary>
 public sealed class CsvResultWriter : IDisposable
 {
@@ -15,11 +16,18 @@ public sealed class CsvResultWriter : IDisposable
     public CsvResultWriter(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        TempPath = Path + ".tmp";   // /results/*.tmp is git-ignored
+        TempPath = Path + ".tmp";   // results/**/*.tmp is git-ignored
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _out = new StreamWriter(TempPath, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
-        _out.WriteLine(CsvSchema.Header);
-        _out.Flush();
+        try
+        {
+            _out = new StreamWriter(TempPath, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+            _out.WriteLine(CsvSchema.Header);
+            _out.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultFileException($"cannot create '{TempPath}': {e.Message}", null, 0, e);
+        }
     }
 
     public string Path { get; }
@@ -29,8 +37,15 @@ public sealed class CsvResultWriter : IDisposable
     /// <summary>Append a finished row; flushed at once so a crash loses at most the row being written.</summary>
     public void Append(ResultRow row)
     {
-        _out.WriteLine(CsvFormat.Line(row.Values));
-        _out.Flush();
+        try
+        {
+            _out.WriteLine(CsvFormat.Line(row.Values));
+            _out.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failed($"cannot write '{TempPath}'", e);
+        }
         Rows++;
     }
 
@@ -39,15 +54,31 @@ public sealed class CsvResultWriter : IDisposable
     {
         if (_closed) return Rows > 0 ? Path : null;
         _closed = true;
-        _out.Dispose();
-        if (Rows == 0)
+        try
         {
-            File.Delete(TempPath);
-            return null;
+            _out.Dispose();
+            if (Rows == 0)
+            {
+                File.Delete(TempPath);
+                return null;
+            }
+            File.Move(TempPath, Path, overwrite: true);   // rename(2) in one directory: atomic
         }
-        File.Move(TempPath, Path, overwrite: true);   // rename(2) in one directory: atomic
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Failed($"cannot publish '{Path}'", e);
+        }
         return Path;
     }
 
-    public void Dispose() => Complete();
+    /// <summary>Publishes what was written, unless <see cref="Complete"/> already ran or failed: an error here
+    /// must not hide the one that ended the sweep early, so it is dropped (the temporary file stays).</summary>
+    public void Dispose()
+    {
+        try { Complete(); }
+        catch (ResultFileException) { }
+    }
+
+    private ResultFileException Failed(string what, Exception e) =>
+        new($"{what}: {e.Message}", Rows > 0 && File.Exists(TempPath) ? TempPath : null, Rows, e);
 }

@@ -16,6 +16,18 @@ public static class CsvSchema
 
     public static string Header => string.Join(',', Columns.Select(c => c.Name));
 
+    /// <summary>
+    /// Decimals a number in <paramref name="column"/> is written with, by its unit: rates (<c>*_per_s</c>,
+    /// <c>*_per_cpu_s</c>) and nanoseconds whole, microseconds to 0.1, seconds to 1 µs, anything else (ratios,
+    /// per-fault counts) to 4 decimals. Fixed point, never an exponent, so equal values are equal text.
+    /// </summary>
+    public static int Decimals(string column) =>
+        column.EndsWith("_per_s", StringComparison.Ordinal) || column.EndsWith("_per_cpu_s", StringComparison.Ordinal) ? 0
+        : column.EndsWith("_ns", StringComparison.Ordinal) ? 0
+        : column.EndsWith("_us", StringComparison.Ordinal) ? 1
+        : column.EndsWith("_s", StringComparison.Ordinal) ? 6
+        : 4;
+
     private static (string, string)[] BuildColumns()
     {
         var c = new List<(string, string)>
@@ -46,6 +58,7 @@ public static class CsvSchema
             ("threads_per_mm", "tasks sharing one mm (1 = process model)"),
             ("placement", "spread|compact|nodes=a:b"),
             ("cpus", "planned CPU of each task, ':'-separated"),
+            ("oversubscribed", "true when faulting tasks outnumber the CPUs of the placement (storm by design; other workloads only with --oversubscribe)"),
             ("warmup_s", "warm-up seconds"),
             ("duration_s", "measured seconds requested"),
             ("interval_s", "measured interval length, seconds"),

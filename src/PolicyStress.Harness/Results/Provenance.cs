@@ -25,9 +25,14 @@ public sealed record Provenance(
             Env("DOTNET_TieredPGO") ?? Switch("System.Runtime.TieredPGO") ?? "default");
     }
 
-    /// <summary>results/&lt;UTC date-time&gt;-&lt;commit&gt;-&lt;host&gt;.csv under <paramref name="resultsDir"/>.</summary>
-    public string DefaultCsvPath(string resultsDir) =>
-        Path.Combine(resultsDir, $"{UtcStart.ToString("yyyy-MM-dd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{GitCommit}{(GitDirty ? "+dirty" : "")}-{Host}.csv");
+    /// <summary>
+    /// &lt;sweep&gt;/&lt;host&gt;/&lt;UTC date-time&gt;-&lt;commit&gt;.csv under <paramref name="resultsDir"/>: one
+    /// folder per sweep and machine, so the runs of one suite on one machine lie side by side in time order,
+    /// their rows in the same order, ready to diff or compare across commits.
+    /// </summary>
+    public string DefaultCsvPath(string resultsDir, string sweep) =>
+        Path.Combine(resultsDir, sweep, Host,
+            $"{UtcStart.ToString("yyyy-MM-dd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{GitCommit}{(GitDirty ? "+dirty" : "")}.csv");
 
     /// <summary>The repository root above <paramref name="from"/> (a folder holding .git), or null.</summary>
     public static string? FindRepo(string from)

@@ -39,6 +39,7 @@ public static class ResultRowFactory
         r.Set("threads_per_mm", c.ThreadsPerMm);
         r["placement"] = c.Placement.ToString();
         r["cpus"] = string.Join(':', o.PlannedCpus);
+        r.Set("oversubscribed", o.Oversubscribed);
         r.Set("warmup_s", c.Warmup.TotalSeconds);
         r.Set("duration_s", c.Duration.TotalSeconds);
         r.Set("interval_s", c.Interval.TotalSeconds);

@@ -9,7 +9,11 @@ public sealed record RunOutcome
     public required int[] PlannedCpus { get; init; }
     public required int[] ObservedCpus { get; init; }
     public int CpuMismatches => PlannedCpus.Where((c, i) => ObservedCpus[i] != c).Count();
+    /// <summary>More faulting tasks than CPUs in the plan: CPUs were shared, so the rates measure the scheduler too.</summary>
+    public bool Oversubscribed => PlannedCpus.Distinct().Count() < PlannedCpus.Length;
     public required double MeasuredSeconds { get; init; }
+    /// <summary>The least measured wall time of any task: a task that barely ran has a rate that means nothing.</summary>
+    public required double ShortestTaskSeconds { get; init; }
     public required long Faults { get; init; }
     public required long FaultErrors { get; init; }
     public required double FaultsPerSec { get; init; }
@@ -35,4 +39,20 @@ public sealed record RunOutcome
 
     /// <summary>A scheme that claims safety showed a finding: the run failed.</summary>
     public bool AuditFailed => ClaimsSafety && Audit.Findings > 0;
+
+    /// <summary>
+    /// Why the run's rates are not a measurement, or null when they are: some task measured less than one
+    /// interval (half the duration for a single-interval run, which a task's start and stop jitter cut
+    /// short by microseconds) — it was starved of CPU, and its faults over its sliver of time would be
+    /// summed as if it had run the whole window.
+    /// </summary>
+    public string? NotMeasured(RunConfig config)
+    {
+        bool single = config.Intervals == 1;
+        double least = config.Duration.TotalSeconds / (single ? 2 : config.Intervals);
+        if (ShortestTaskSeconds >= least) return null;
+        string why = Oversubscribed ? $"{PlannedCpus.Length} tasks shared {PlannedCpus.Distinct().Count()} CPU(s)" : "it was starved of CPU";
+        return FormattableString.Invariant(
+            $"a task ran {ShortestTaskSeconds:0.000} s of the window, less than {(single ? "half the duration" : "one interval")} ({least:0.000} s); {why}");
+    }
 }

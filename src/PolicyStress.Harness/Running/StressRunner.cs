@@ -72,7 +72,7 @@ public static class StressRunner
         Collector c, Workload workload, List<WriterWorker> writers, RunControl control)
     {
         int n = slots.Length, last = control.Intervals;
-        double f = 0, cpuNs = 0, refs = 0, sumRate = 0, min = double.MaxValue, max = 0, secs = 0;
+        double f = 0, cpuNs = 0, refs = 0, sumRate = 0, min = double.MaxValue, max = 0, secs = 0, shortest = double.MaxValue;
         var rates = new double[n];
         for (int i = 0; i < n; i++)
         {
@@ -87,6 +87,7 @@ public static class StressRunner
             min = Math.Min(min, rate);
             max = Math.Max(max, rate);
             secs += dt;
+            shortest = Math.Min(shortest, dt);
         }
         var lat = new LatencyHistogram();
         foreach (var h in histograms) lat.Add(h);
@@ -109,6 +110,7 @@ public static class StressRunner
             PlannedCpus = cpus,
             ObservedCpus = [.. slots.Select(s => s.ObservedCpu)],
             MeasuredSeconds = n > 0 ? secs / n : 0,
+            ShortestTaskSeconds = n > 0 ? shortest : 0,
             Faults = (long)f,
             FaultErrors = slots.Sum(s => s.Errors),
             FaultsPerSec = sumRate,

@@ -6,24 +6,32 @@ using PolicyStress.Harness.Workloads;
 namespace PolicyStress.Harness.Suites;
 
 /// <summary>
-/// The default suite, as named sections, each a grid of points over the template: today one, pft, wis
-/// and churn × every scheme × rwlock and snapshot × task counts stepped by the topology (1, powers of
-/// two, every allowed CPU). A point that two sections both ask for runs once. Point lengths are chosen so
-/// that a 2-CPU machine finishes in under 5 minutes, and under 60 s with <c>--quick</c>.
+/// The default suite, as named sections, each a list of points over the template: pft, wis and churn ×
+/// every scheme × rwlock and snapshot × task counts stepped by the CPUs the placement allows (1, powers
+/// of two, all of them); then more reps of the headline points, for the run-to-run spread. A point that
+/// two sections both ask for runs once. Point lengths are chosen so that a 2-CPU machine finishes in
+/// under 5 minutes, and under 60 s with <c>--quick</c>.
 /// </summary>
 public static class SuitePlan
 {
     public static readonly WorkloadKind[] Workloads = [WorkloadKind.Pft, WorkloadKind.Wis, WorkloadKind.Churn];
     public static readonly SpLockKind[] Locks = [SpLockKind.RwLock, SpLockKind.Snapshot];
 
-    /// <summary>A section of the suite: its points over the template, given the task counts to step through.</summary>
-    private delegate SweepGrid Section(RunConfig template, int[] tasks);
+    /// <summary>The schemes whose spread the suite measures: the reference, the best safe one, the unsafe ceiling.</summary>
+    public static readonly RefScheme[] SpreadSchemes = [RefScheme.Lookup, RefScheme.VmaHeldEpoch, RefScheme.None];
 
-    private static readonly Section[] Sections = [Schemes];
+    /// <summary>Reps of the spread points: the fewest that give a standard deviation worth quoting.</summary>
+    public const int SpreadReps = 3;
+
+    /// <summary>A section of the suite: its points over the template, given the task counts to step through.</summary>
+    private delegate List<RunConfig> Section(RunConfig template, int[] tasks, int reps);
+
+    private static readonly Section[] Sections = [Schemes, Spread];
 
     /// <summary>
-    /// Full: 0.5 s warm-up + 10 × 0.2 s intervals. Quick: 0.1 s + 10 × 40 ms. Ten intervals a point give
-    /// compare a sample at one rep (it needs five) whose ratio CI is narrow enough to call two runs the same.
+    /// Ten measured intervals per point, so that every row carries ten samples: compare needs five a side,
+    /// and ten narrow the ratio's CI enough to call two runs of one binary the same. Full: 0.5 s warm-up +
+    /// 10 × 0.2 s. Quick: 0.1 s + 10 × 40 ms.
     /// </summary>
     public static RunConfig Template(bool quick) => quick
         ? new RunConfig { Warmup = TimeSpan.FromMilliseconds(100), Duration = TimeSpan.FromMilliseconds(400), Interval = TimeSpan.FromMilliseconds(40) }
@@ -32,15 +40,28 @@ public static class SuitePlan
     public static List<RunConfig> Create(RunTopology topology, bool quick, int reps = 1, RunConfig? template = null)
     {
         var t = template ?? Template(quick);
-        int[] tasks = [.. PlacementPlanner.TaskSteps(topology.AllowedCpus.Count)];
+        int[] tasks = [.. PlacementPlanner.TaskSteps(PlacementPlanner.CpuCount(topology, t.Placement))];
         var seen = new HashSet<RunConfig>();
-        return [.. Sections.SelectMany(s => s(t, tasks).Expand(reps)).Where(seen.Add)];
+        return [.. Sections.SelectMany(s => s(t, tasks, reps)).Where(seen.Add)];
     }
 
     /// <summary>The reference-count schemes against each other: every scheme, both tree locks, every workload.</summary>
-    private static SweepGrid Schemes(RunConfig t, int[] tasks) => new SweepGrid(t)
+    private static List<RunConfig> Schemes(RunConfig t, int[] tasks, int reps) => new SweepGrid(t)
         .Over(Workloads, (c, w) => c with { Workload = w })
         .Over(Locks, (c, l) => c with { SpLock = l })
         .Over(tasks, (c, n) => c with { Tasks = n })
-        .Over(Enum.GetValues<RefScheme>(), (c, s) => c with { Scheme = s });
+        .Over(Enum.GetValues<RefScheme>(), (c, s) => c with { Scheme = s })
+        .Expand(reps);
+
+    /// <summary>
+    /// pft on the snapshot tree at the largest task count, <see cref="SpreadReps"/> reps of each
+    /// <see cref="SpreadSchemes"/>: rep 1 is the Schemes section's point, the others run at the end of the
+    /// suite, so the spread includes whatever drifted meanwhile.
+    /// </summary>
+    private static List<RunConfig> Spread(RunConfig t, int[] tasks, int reps) => new SweepGrid(t with
+        {
+            Workload = WorkloadKind.Pft, SpLock = SpLockKind.Snapshot, Tasks = tasks[^1],
+        })
+        .Over(SpreadSchemes, (c, s) => c with { Scheme = s })
+        .Expand(Math.Max(SpreadReps, reps));
 }

@@ -5,15 +5,18 @@ using PolicyStress.Harness.Topology;
 namespace PolicyStress.Harness.Suites;
 
 /// <summary>
-/// Runs configurations one after another, appending a CSV row per finished point. Cancellation stops
-/// the point in progress (its row is dropped) and returns the points already finished.
+/// Runs configurations one after another, appending a CSV row per measured point. A point whose tasks did
+/// not get the CPU long enough to measure (<see cref="RunOutcome.NotMeasured"/>) is an error, not a row.
+/// A row that cannot be written stops the sweep (<see cref="SweepResult.WriteError"/>).
+/// Cancellation stops the point in progress (its row is dropped) and returns the points already finished:
+/// a runner that holds threads, child processes or segments releases them through the same token.
 /// </summary>
 public static class SweepRunner
 {
-    public static List<SweepPoint> Run(IReadOnlyList<RunConfig> configs, RunTopology topology, Provenance provenance,
+    public static SweepResult Run(IReadOnlyList<RunConfig> configs, RunTopology topology, Provenance provenance,
         CsvResultWriter? csv, ISweepObserver? observer = null, CancellationToken cancel = default)
     {
-        var done = new List<SweepPoint>();
+        var result = new SweepResult();
         for (int i = 0; i < configs.Count && !cancel.IsCancellationRequested; i++)
         {
             var c = configs[i];
@@ -27,11 +30,25 @@ public static class SweepRunner
             {
                 break;
             }
+            if (o.NotMeasured(c) is { } reason)
+            {
+                result.Failed.Add((c, reason));
+                observer?.PointFailed(i, configs.Count, c, reason);
+                continue;
+            }
             var row = ResultRowFactory.Create(provenance, topology, c, o);
-            csv?.Append(row);
-            done.Add(new SweepPoint(c, o, row));
+            try
+            {
+                csv?.Append(row);
+            }
+            catch (ResultFileException e)
+            {
+                result.WriteError = e;   // nothing more could be kept: stop here
+                break;
+            }
+            result.Points.Add(new SweepPoint(c, o, row));
             observer?.PointFinished(i, configs.Count, c, o, row);
         }
-        return done;
+        return result;
     }
 }

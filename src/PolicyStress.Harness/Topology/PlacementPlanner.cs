@@ -18,6 +18,9 @@ public static class PlacementPlanner
         return plan;
     }
 
+    /// <summary>How many CPUs <paramref name="placement"/> may put tasks on: more tasks than this share CPUs.</summary>
+    public static int CpuCount(RunTopology topology, Placement placement) => SelectNodes(topology, placement).Sum(n => n.Cpus.Count);
+
     private static List<RunNode> SelectNodes(RunTopology t, Placement p)
     {
         var withCpus = t.Nodes.Where(n => n.Cpus.Count > 0).ToList();
