@@ -47,14 +47,18 @@ internal static class ResultComparer
         var lines = new List<string>();
         foreach (var (column, what) in CompareColumns.Meaning)
         {
-            var vb = b.Rows.Select(r => r[column]).Distinct().Order(StringComparer.Ordinal).ToList();
-            var vn = n.Rows.Select(r => r[column]).Distinct().Order(StringComparer.Ordinal).ToList();
+            var vb = b.Rows.Select(r => Shown(r[column])).Distinct().Order(StringComparer.Ordinal).ToList();
+            var vn = n.Rows.Select(r => Shown(r[column])).Distinct().Order(StringComparer.Ordinal).ToList();
             if (!vb.SequenceEqual(vn))
                 lines.Add($"warning: different {what} ({column}: base {string.Join(", ", vb)}; new {string.Join(", ", vn)}): " +
                           "the numbers do not mean the same thing");
         }
         return lines;
     }
+
+    /// <summary>A cell as a warning shows it: numbers without the file's fixed-point zeros ("2", not "2.000000").</summary>
+    private static string Shown(string cell) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v.ToString("0.######", CultureInfo.InvariantCulture) : cell;
 
     private static ConfigComparison Join(ConfigKey key, SideSummary? b, SideSummary? n, CompareSettings s)
     {
