@@ -50,7 +50,7 @@ case "$verb" in
     ;&
   *)
     build
-    # The default job: the suite once the harness exists (see README).
+    # No verb: the default suite (README, "Two commands").
     [ $# -eq 0 ] && set -- suite
     # The apphost, so the process is named policystress (dotnet-counters monitor -n policystress).
     exec src/PolicyStress.Cli/bin/Release/net10.0/policystress "$@"

@@ -41,17 +41,17 @@ public class FaultBenchmarks
     {
         _kernel = new Kernel(NumaTopology.Uniform(4, 1), new KernelConfig { Scheme = Scheme, SpLock = SpLock });
         _task = _kernel.CreateProcess(0);
-        int id = _kernel.Shmget(_task, ShmFlags.IpcPrivate, Pages * 4096, ShmFlags.IpcCreat);
+        int id = _kernel.Shmget(_task, ShmFlags.IpcPrivate, Pages * Kernel.PageSize, ShmFlags.IpcCreat);
         _view = (ulong)_kernel.Shmat(_task, id, 0, 0);
-        _kernel.Mbind(_task, _view, Pages * 4096, (int)MempolicyMode.Interleave, [0xF], 65, 0);
+        _kernel.Mbind(_task, _view, Pages * Kernel.PageSize, (int)MempolicyMode.Interleave, [0xF], UserNodeMask.OneWordMaxNode, 0);
     }
 
     [Benchmark(OperationsPerInvoke = Pages)]
     public int FaultAndRemove()
     {
         int sum = 0;
-        for (int p = 0; p < Pages; p++) sum += _kernel.Fault(_task, _view + (ulong)p * 4096);
-        _kernel.Madvise(_task, _view, Pages * 4096, Kernel.MadvRemove);
+        for (int p = 0; p < Pages; p++) sum += _kernel.Fault(_task, _view + (ulong)p * Kernel.PageSize);
+        _kernel.Madvise(_task, _view, Pages * Kernel.PageSize, Kernel.MadvRemove);
         return sum;
     }
 }

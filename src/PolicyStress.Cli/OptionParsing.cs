@@ -75,7 +75,7 @@ internal static class OptionParsing
     public static Placement Placement(string s)
     {
         try { return Harness.Topology.Placement.Parse(s); }
-        catch (FormatException e) { throw new UsageException(e.Message); }
+        catch (TopologyException e) { throw new UsageException($"--placement: {e.Message}"); }
     }
 
     /// <summary>"3s", "200ms", "1.5s", "2m", a bare number of seconds, or a TimeSpan ("00:00:03"); zero

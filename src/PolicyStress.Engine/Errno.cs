@@ -15,6 +15,7 @@ public static class Errno
     public const int EFAULT = 14;
     public const int EEXIST = 17;
     public const int EINVAL = 22;
+    public const int ENOSPC = 28;
     public const int ENOSYS = 38;
     public const int EIDRM = 43;
 
@@ -30,6 +31,7 @@ public static class Errno
         EFAULT => "EFAULT",
         EEXIST => "EEXIST",
         EINVAL => "EINVAL",
+        ENOSPC => "ENOSPC",
         ENOSYS => "ENOSYS",
         EIDRM => "EIDRM",
         var e => $"errno {e}",

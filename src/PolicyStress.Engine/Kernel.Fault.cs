@@ -151,7 +151,7 @@ public sealed partial class Kernel
         else
         {
             pol = vma.VmPolicy;
-            int order = obj.PageShift - 12;
+            int order = obj.PageShift - PageShift;
             ilx = (vma.Pgoff >> order) + ((addr - vma.Start) >> obj.PageShift);
         }
         if (pol is null)

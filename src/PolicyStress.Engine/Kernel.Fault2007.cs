@@ -58,7 +58,7 @@ public sealed partial class Kernel
         if (pol.Freed) Policies.Touch(pol);
         PausePoint?.Invoke(task, pol);
 
-        ulong off = (pgoff >> (shift - 12)) + ((addr - start) >> shift);   // interleave_nid(); pseudo-vma: the page index
+        ulong off = (pgoff >> (shift - PageShift)) + ((addr - start) >> shift);   // interleave_nid(); pseudo-vma: the page index
         // Bug 2a: the interleave branch returned without this unref.
         return Alloc2007(task, pol, gen, off, unrefInterleave: counted && !Bug(Bugs2007.InterleaveLeak), counted);
     }

@@ -5,8 +5,6 @@ namespace PolicyStress.Engine;
 
 public sealed partial class Kernel
 {
-    private const ulong PageSize = 4096;
-
     /// <summary>
     /// mbind(2), as do_mbind() orders its checks: flag bits (EINVAL), MOVE_ALL without CAP_SYS_NICE (EPERM),
     /// unaligned start (EINVAL), wrapping range (EINVAL), empty range (0), mode and mask (EINVAL), then under

@@ -228,7 +228,7 @@ public sealed partial class Kernel
         ulong nbytes = (ulong)((Topology.NodeCount + 63) / 64) * 8;
         if (copy > nbytes)
         {
-            if (copy > 4096) return -Errno.EINVAL;
+            if (copy > PageSize) return -Errno.EINVAL;
             if ((ulong)nmask.Length * 8 < copy) return -Errno.EFAULT;   // clear_user() of the tail
             Array.Clear(nmask, (int)(nbytes / 8), (int)((copy - nbytes) / 8));
             copy = nbytes;

@@ -80,7 +80,7 @@ public sealed partial class Kernel
             var pol = VmaPolicyAt(task, v, addr, out ulong bias, out _);
             bool referenced = pol is not null && pol.IsShared && TakesLookupRefs;
             var use = pol ?? TaskPolicy(task);
-            int order = obj.PageShift - 12;
+            int order = obj.PageShift - PageShift;
             ulong ilx = v.HasSharedPolicy ? bias + idx : (v.Pgoff >> order) + ((addr - v.Start) >> obj.PageShift);
             int nid = NodeSelector.Allocate(use, ilx, task, Pages, Era2007);
             if (referenced) Policies.Put(pol);

@@ -36,14 +36,14 @@ public sealed partial class Kernel
             ulong pgoff;
             if (shared)
             {
-                obj = new MemObject(len >> 12, shmem: true, hugeTlb: false, NextIno(), new SharedPolicies.SharedPolicy(this));
+                obj = new MemObject(len >> PageShift, shmem: true, hugeTlb: false, NextIno(), new SharedPolicies.SharedPolicy(this));
                 lock (_sharedAnonObjects) _sharedAnonObjects.Add(obj);
                 pgoff = 0;
             }
             else
             {
-                obj = new MemObject(len >> 12, shmem: false, hugeTlb: false, 0, null);
-                pgoff = addr >> 12;   // anonymous vm_pgoff is the virtual page number
+                obj = new MemObject(len >> PageShift, shmem: false, hugeTlb: false, 0, null);
+                pgoff = addr >> PageShift;   // anonymous vm_pgoff is the virtual page number
             }
             var mapping = new Mapping(obj, pgoff, readOnly: false, segment: null);
             var vma = new Vma(addr, addr + len, pgoff, shared ? VmaKind.Shmem : VmaKind.Anon, mapping);

@@ -109,7 +109,7 @@ public sealed partial class Kernel
     }
 
     /// <summary>vma_pgoff_to_addr() of Lee's patch.</summary>
-    private static ulong PgoffToAddr(Vma vma, ulong pgoff) => ((pgoff - vma.Pgoff) << 12) + vma.Start;
+    private static ulong PgoffToAddr(Vma vma, ulong pgoff) => ((pgoff - vma.Pgoff) << PageShift) + vma.Start;
 
     /// <summary>One numa_maps line: address, policy, file, and the page-table walk's counts over [start, end).</summary>
     private void AppendLine(StringBuilder sb, Vma vma, ulong start, ulong end, string policy)

@@ -38,7 +38,7 @@ public sealed partial class Kernel
                 if ((shmflg & ShmFlags.IpcCreat) == 0) return -Errno.ENOENT;
             }
             if (size < 1 || size > Config.ShmMax) return -Errno.EINVAL;
-            if (_segments.Count >= Config.ShmMni) return -28;   // ENOSPC
+            if (_segments.Count >= Config.ShmMni) return -Errno.ENOSPC;
             bool huge = (shmflg & ShmFlags.ShmHugetlb) != 0;
             ulong pageSize = huge ? ShmFlags.HugePageSize : PageSize;
             ulong pages = (size + pageSize - 1) / pageSize;
@@ -122,7 +122,7 @@ public sealed partial class Kernel
             for (int i = mm.IndexAfter(addr); i < mm.Vmas.Count; i++)
             {
                 var v = mm.Vmas[i];
-                if (v.Mapping.Segment is not { } seg || v.Start < addr || (v.Start - addr) >> 12 != v.Pgoff) continue;
+                if (v.Mapping.Segment is not { } seg || v.Start < addr || (v.Start - addr) >> PageShift != v.Pgoff) continue;
                 ulong end = addr + seg.MappedBytes;
                 var mapping = v.Mapping;
                 for (int j = mm.IndexAfter(addr); j < mm.Vmas.Count && mm.Vmas[j].Start < end;)

@@ -51,7 +51,7 @@ public sealed partial class Kernel
             if (mergeNext)
             {
                 TakeAnonVma(next!, vma);
-                next!.Pgoff -= (next.Start - vmstart) >> 12;
+                next!.Pgoff -= (next.Start - vmstart) >> PageShift;
                 next.Start = vmstart;
                 if (left) RemoveVma(mm, vma, unmapPages: false);
                 else vma.End = vmstart;
@@ -114,7 +114,7 @@ public sealed partial class Kernel
     /// </summary>
     private Vma SplitVma(Mm mm, Vma vma, ulong at)
     {
-        var upper = new Vma(at, vma.End, vma.Pgoff + ((at - vma.Start) >> 12), vma.Kind, vma.Mapping)
+        var upper = new Vma(at, vma.End, vma.Pgoff + ((at - vma.Start) >> PageShift), vma.Kind, vma.Mapping)
         {
             VmPolicy = Policies.Dup(vma.VmPolicy),
             AnonVmaId = vma.AnonVmaId,
@@ -127,7 +127,7 @@ public sealed partial class Kernel
 
     private static void ShrinkFront(Vma vma, ulong newStart)
     {
-        vma.Pgoff += (newStart - vma.Start) >> 12;
+        vma.Pgoff += (newStart - vma.Start) >> PageShift;
         vma.Start = newStart;
     }
 

@@ -19,6 +19,7 @@ public sealed record KernelConfig
     /// writer paths (retire and free), never on the fault path.
     /// </summary>
     public Func<long>? ClockNs { get; init; }
+    /// <summary>SHMMNI: the most segments that may exist at once (ENOSPC past it).</summary>
     public int ShmMni { get; init; } = 4096;
     /// <summary>
     /// Whether a read fault on untouched private anonymous memory maps the shared zero page

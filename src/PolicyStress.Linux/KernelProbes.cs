@@ -8,7 +8,7 @@ namespace PolicyStress.Linux;
 /// </summary>
 public static class KernelProbes
 {
-    private const ulong Page = 4096;
+    private static readonly ulong Page = (ulong)Environment.SystemPageSize;
 
     /// <summary>
     /// Whether a read fault on untouched private anonymous memory maps the shared zero page

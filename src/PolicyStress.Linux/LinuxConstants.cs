@@ -16,6 +16,9 @@ public static class LinuxConstants
     public const int SHM_RDONLY = 0x1000;
     public const int SHM_RND = 0x2000;
     public const int SHM_HUGETLB = 0x800;
+    // Permission bits of shmget's shmflg (include/uapi/linux/stat.h: S_IRUSR 00400, S_IWUSR 00200).
+    public const int S_IRUSR = 0x100;
+    public const int S_IWUSR = 0x80;
 
     // mmap protections and flags.
     public const int PROT_NONE = 0x0;
@@ -58,5 +61,7 @@ public static class LinuxConstants
     public const int EFAULT = 14;
     public const int EEXIST = 17;
     public const int EINVAL = 22;
+    public const int ENOSPC = 28;
     public const int ENOSYS = 38;
+    public const int EIDRM = 43;
 }

@@ -21,7 +21,7 @@ public sealed class CommandLineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void CsvToADirectory_IsRefusedBeforeTheFirstPoint()
+    public void CsvToADirectoryIsRefusedBeforeTheFirstPoint()
     {
         AssertUsage(CliProcess.Run(["run", "--csv", _dir, .. CliProcess.Short]),
             $"policystress: --csv: '{_dir}' is a directory; accepted: a file path");
@@ -29,7 +29,7 @@ public sealed class CommandLineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void CsvInAMissingDirectory_IsRefused_AndNotCreated()
+    public void CsvInAMissingDirectoryIsRefusedAndNotCreated()
     {
         string path = Path.Combine(_dir, "no", "such", "x.csv");
         AssertUsage(CliProcess.Run(["run", "--csv", path, .. CliProcess.Short]),
@@ -38,7 +38,7 @@ public sealed class CommandLineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void AnExistingCsv_IsReplacedOnlyWithForce()
+    public void AnExistingCsvIsReplacedOnlyWithForce()
     {
         string path = Path.Combine(_dir, "old.csv");
         File.WriteAllText(path, "old\n");
@@ -59,7 +59,7 @@ public sealed class CommandLineTests(ITestOutputHelper output) : IDisposable
     /// </summary>
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    public void AReadOnlyCsv_IsRefused_ForAUserWhoCannotWriteIt()
+    public void AReadOnlyCsvIsRefusedForAUserWhoCannotWriteIt()
     {
         string path = Path.Combine(_dir, "ro.csv");
         File.WriteAllText(path, "keep\n");
@@ -94,11 +94,11 @@ public sealed class CommandLineTests(ITestOutputHelper output) : IDisposable
     [InlineData("run --interval 3s --duration 1s", "policystress: --interval: 3s is longer than --duration 1s; accepted: at most the duration")]
     [InlineData("conformance --seed abc", "policystress: --seed: 'abc' is not an integer; accepted: an integer")]
     [InlineData("run --reps 0", "policystress: --reps: 0 is out of range; accepted: a positive integer")]
-    public void MeaninglessOptions_AreRefused(string args, string firstLine) =>
+    public void MeaninglessOptionsAreRefused(string args, string firstLine) =>
         AssertUsage(CliProcess.Run(args.Split(' ')), firstLine);
 
     [Fact]
-    public void MoreTasksThanCpus_IsRefused_ExceptForStormOrWithOversubscribe()
+    public void MoreTasksThanCpusIsRefusedExceptForStormOrWithOversubscribe()
     {
         int cpus = Harness.Topology.TopologyFactory.Create(Linux.SysfsTopology.Read()).AllowedCpus.Count;
         string csv = Path.Combine(_dir, "x.csv");

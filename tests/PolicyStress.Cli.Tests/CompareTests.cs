@@ -254,7 +254,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void ExitCodes()
+    public void ExitCodeIsOneOnlyForASlowdownBeyondTheThreshold()
     {
         string a = Write("a.csv", WithIntervals("lookup", 1, Around(100, 5)));
         string same = Write("same.csv", WithIntervals("lookup", 1, Around(100.5, 5)));
@@ -283,7 +283,7 @@ public sealed class CompareTests : IDisposable
     [InlineData("--metric", "scheme")]
     [InlineData("--metric", "no_such_column")]
     [InlineData("--noise", "fast")]
-    public void BadOption_IsExitCode2(string option, string value)
+    public void BadOptionIsExitCode2(string option, string value)
     {
         string a = Write("a.csv", Row("lookup", 1, 100));
         Assert.Equal(2, Program.Main(["compare", a, a, option, value]));
@@ -294,11 +294,11 @@ public sealed class CompareTests : IDisposable
     [InlineData("-5%", "faults_per_s", "--threshold: '-5%' is not a percentage")]
     [InlineData("5%", "scheme", "--metric: 'scheme' is not a numeric column")]
     [InlineData("5%", "no_such_column", "--metric: 'no_such_column' is not a numeric column")]
-    public void BadSettings_AreUsageErrors(string threshold, string metric, string message)
+    public void BadSettingsAreUsageErrors(string threshold, string metric, string message)
         => Assert.StartsWith(message, Assert.Throws<UsageException>(() => ResultComparer.Settings(threshold, metric)).Message);
 
     [Fact]
-    public void MissingFileOrArgument_IsExitCode2()
+    public void MissingFileOrArgumentIsExitCode2()
     {
         string a = Write("a.csv", Row("lookup", 1, 100));
         Assert.Equal(2, Program.Main(["compare", a, Path.Combine(_dir, "nope.csv")]));
@@ -308,7 +308,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void OtherSchemaVersion_IsAUsageErrorNamingTheFile()
+    public void OtherSchemaVersionIsAUsageErrorNamingTheFile()
     {
         // A version-1 file: an older header (no still_waiting...) and 1 in the first column.
         string v1 = Path.Combine(_dir, "v1.csv");
@@ -324,7 +324,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void MalformedFiles_AreUsageErrorsNamingTheFile()
+    public void MalformedFilesAreUsageErrorsNamingTheFile()
     {
         string notCsv = Path.Combine(_dir, "notes.csv");
         File.WriteAllText(notCsv, "hello\n");
@@ -359,7 +359,7 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void Median()
+    public void MedianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes()
     {
         Assert.Equal(2, SampleTest.Median([3, 1, 2]));
         Assert.Equal(2.5, SampleTest.Median([4, 1, 3, 2]));

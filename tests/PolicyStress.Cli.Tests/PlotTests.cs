@@ -41,7 +41,7 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
-    public void DrawsEveryFigurePerWorkloadAndLock_AndTheRatioGivenABase()
+    public void DrawsEveryFigurePerWorkloadAndLockAndTheRatioGivenABase()
     {
         FigureFont.Use(null);
         var rows = Sweep();
@@ -77,7 +77,7 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
-    public void NoFont_FailsLoudly()
+    public void WithoutAFontPlotFailsLoudly()
     {
         string csv = TestRows.Write(_dir, "run.csv", Sweep());
         string missing = Path.Combine(_dir, "nope.ttf");
@@ -91,7 +91,7 @@ public sealed class PlotTests : IDisposable
     }
 
     [Fact]
-    public void BadInputs_AreExitCode2()
+    public void BadInputsAreExitCode2()
     {
         Assert.Equal(2, Program.Main(["plot", Path.Combine(_dir, "nope.csv")]));
         Assert.Equal(2, Program.Main(["plot", _dir]));

@@ -29,7 +29,7 @@ public sealed class ProfileTests : IDisposable
     """;
 
     [Fact]
-    public void FaulterThreadsOnly_ExclusiveUnderTheLeafMarker_InclusiveOncePerStack()
+    public void CountsFaulterThreadsOnlyExclusiveUnderTheLeafMarkerInclusiveOncePerStack()
     {
         string path = Path.Combine(_dir, "t.speedscope.json");
         File.WriteAllText(path, Speedscope);

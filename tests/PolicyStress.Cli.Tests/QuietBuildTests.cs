@@ -11,7 +11,7 @@ namespace PolicyStress.Cli.Tests;
 public sealed class QuietBuildTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task RunSh_StdoutStartsWithTheProgramsOwnFirstLine()
+    public async Task RunShStdoutStartsWithTheProgramsOwnFirstLine()
     {
         string? repo = Harness.Results.Provenance.FindRepo(AppContext.BaseDirectory);
         if (repo is null || !AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal))

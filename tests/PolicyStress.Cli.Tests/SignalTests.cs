@@ -17,7 +17,7 @@ public sealed class SignalTests : IDisposable
     [InlineData("TERM", 15)]
     [InlineData("INT", 2)]
     [InlineData("HUP", 1)]
-    public async Task ASignal_KeepsTheFinishedRows_AndLeavesNoTmp(string signal, int number)
+    public async Task ASignalKeepsTheFinishedRowsAndLeavesNoTmp(string signal, int number)
     {
         string csv = Path.Combine(_dir, "sweep.csv");
         using var p = Process.Start(CliProcess.Info(["run", "--reps", "50", "--csv", csv, .. CliProcess.Short]))!;

@@ -33,7 +33,7 @@ public class FaultAllocationTests
     }
 
     [Fact]
-    public void ShmemWithATreePolicy()
+    public void ShmemFaultsThroughATreePolicyAllocateNothing()
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);
@@ -46,7 +46,7 @@ public class FaultAllocationTests
     }
 
     [Fact]
-    public void AnonWithAVmaPolicy()
+    public void AnonFaultsThroughAVmaPolicyAllocateNothing()
     {
         var k = FourNodes();
         var t = k.CreateProcess(1);
@@ -57,7 +57,7 @@ public class FaultAllocationTests
     }
 
     [Fact]
-    public void DefaultPath()
+    public void FaultsWithoutAnyPolicyAllocateNothing()
     {
         var k = FourNodes();
         var t = k.CreateProcess(2);

@@ -6,7 +6,7 @@ namespace PolicyStress.Engine.Tests;
 /// the zero page in private anonymous memory (both seen on kernel 6.18 by the conformance driver).</summary>
 public class FaultAroundTests
 {
-    private const ulong Page = 4096;
+    private const ulong Page = Kernel.PageSize;
 
     [Fact]
     public void SharedAnonymousReadFaultMapsCachedNeighboursAndDontneedUnmapsThem()
@@ -53,7 +53,7 @@ public class FaultAroundTests
     }
 
     [Fact]
-    public void WithoutTheZeroPage_APrivateAnonymousReadFaultAllocatesByPolicyAndDirties()
+    public void WithoutTheZeroPageAPrivateAnonymousReadFaultAllocatesByPolicyAndDirties()
     {
         var k = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig { ZeroPage = false });
         var t = k.CreateProcess(1);

@@ -50,7 +50,7 @@ public class MbindTests
 
     [Theory]
     [MemberData(nameof(Mbind01Cases))]
-    public void Mbind01(string name, int mode, ulong[]? mask, uint flags, int expected, int readMode, ulong readMask)
+    public void Ltp01CasesSetThePolicyThatGetMempolicyReadsBack(string name, int mode, ulong[]? mask, uint flags, int expected, int readMode, ulong readMask)
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);

@@ -47,7 +47,7 @@ public class MempolicyTests
     }
 
     [Fact]
-    public void ModeFlagCombinations()
+    public void BadModeFlagCombinationsAreEinvalAndGoodOnesReadBack()
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);

@@ -29,7 +29,7 @@ public class MmapTests
     }
 
     [Fact]
-    public void MmapErrors()
+    public void MmapAndMadviseRefuseBadArgumentsWithTheKernelsErrno()
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);

@@ -6,7 +6,7 @@ namespace PolicyStress.Engine.Tests;
 public class NodeMaskTests
 {
     [Fact]
-    public void BasicOperations()
+    public void NodeMaskIteratesCountsAndFormatsItsBits()
     {
         var m = NodeMask.Of(1, 3, 4, 5, 9);
         Assert.Equal(5, m.Weight);
@@ -27,7 +27,7 @@ public class NodeMaskTests
     }
 
     [Fact]
-    public void RemapAndOnto()
+    public void RemapAndOntoMapNodesByRank()
     {
         // nodes_remap({1,3}, from {0-3}, to {4,5}): 1 → 1st of to, 3 → 3 mod 2 = 1st → {5}
         Assert.Equal(NodeMask.Of(5), NodeMask.Of(1, 3).Remap(NodeMask.FirstN(4), NodeMask.Of(4, 5)));
@@ -85,7 +85,7 @@ public class NodeMaskTests
         Assert.Equal(0, UserNodeMask.TryParse(words, 1000, out m));
         Assert.False(m.IsSet(1000));
         // more than a page of bits is EINVAL, whatever the array holds
-        Assert.Equal(-Errno.EINVAL, UserNodeMask.TryParse(new ulong[600], 4096 * 8 + 2, out _));
+        Assert.Equal(-Errno.EINVAL, UserNodeMask.TryParse(new ulong[600], Kernel.PageSize * 8 + 2, out _));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public class NodeMaskTests
     }
 
     [Fact]
-    public void GetMempolicyMaskSizeChecks()
+    public void GetMempolicyChecksTheMaskSizeAndClearsTheRest()
     {
         var k = TestKit.FourNodes();
         var t = k.CreateProcess(0);

@@ -18,12 +18,12 @@ public class NumaMapsTests
         $"{addr:x8} {policy}{File}{(counts.Length > 0 ? " " + counts + " kernelpagesize_kB=4" : "")}\n";
 
     [Fact]
-    public void SeedScenarioEndToEnd()
+    public void SeedScenarioNumaMapsShowsTask2OnlyThePolicyAtItsStart()
     {
         var k = FourNodes();
         var t1 = k.CreateProcess(0);
         var t2 = k.CreateProcess(1);
-        int id = k.Shmget(t1, ShmFlags.IpcPrivate, 32 * Page, ShmFlags.IpcCreat | 0x180);
+        int id = k.Shmget(t1, ShmFlags.IpcPrivate, 32 * Page, ShmFlags.IpcCreat | ShmFlags.Mode0600);
         var seg = k.Segment(id)!;
         ulong v1 = (ulong)k.Shmat(t1, id, 0, 0);
         Assert.Equal(0x7efffffe0000UL, v1);   // top-down below mmap_base
@@ -118,7 +118,7 @@ public class NumaMapsTests
     }
 
     [Fact]
-    public void PolicyStringsAndAnonLines()
+    public void NumaMapsSpellsEveryModeAndFlagAsTheKernelDoes()
     {
         var k = FourNodes();
         var t = k.CreateProcess(1);

@@ -25,7 +25,7 @@ public class RaceTests
     [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Snapshot, false)]
     [InlineData(RefScheme.None, SpLockKind.RwLock, false)]
     [InlineData(RefScheme.None, SpLockKind.Snapshot, false)]
-    public void ReplaceDuringAllocation(RefScheme scheme, SpLockKind spLock, bool expectUseAfterFree)
+    public void ReplaceDuringAllocationUsesAFreedPolicyOnlyInTheUnsafeSchemes(RefScheme scheme, SpLockKind spLock, bool expectUseAfterFree)
     {
         var f = new SchemeFixture(scheme, spLock, pages: 16);
         ulong v1 = f.Attach(f.Task1);

@@ -12,8 +12,8 @@ public class RefcountCpusetTests
         var f = new SchemeFixture(RefScheme.Lookup);
         ulong v = f.Attach(f.Task1);
         f.Mbind(f.Task1, v, 0, 10, MempolicyMode.Interleave, 0, 1);
-        Assert.Equal(0, f.Kernel.SetMempolicy(f.Task1, (int)MempolicyMode.Bind, [NodeMask.Of(1).Bits], 65));
-        Assert.Equal(0, f.Kernel.SetMempolicy(f.Task2, (int)MempolicyMode.Interleave | MpolFlags.StaticNodes, [NodeMask.Of(1, 3).Bits], 65));
+        Assert.Equal(0, f.Kernel.SetMempolicy(f.Task1, (int)MempolicyMode.Bind, [NodeMask.Of(1).Bits], UserNodeMask.OneWordMaxNode));
+        Assert.Equal(0, f.Kernel.SetMempolicy(f.Task2, (int)MempolicyMode.Interleave | MpolFlags.StaticNodes, [NodeMask.Of(1, 3).Bits], UserNodeMask.OneWordMaxNode));
 
         f.Kernel.CpusetSetMems([f.Task1, f.Task2], NodeMask.Of(2, 3));
 

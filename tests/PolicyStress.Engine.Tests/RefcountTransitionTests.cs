@@ -181,7 +181,7 @@ public class RefcountTransitionTests
         var f = new SchemeFixture(RefScheme.Lookup);
         ulong v1 = f.Attach(f.Task1);
         f.Mbind(f.Task1, v1, 0, 10, MempolicyMode.Interleave, 0, 1);
-        Assert.Equal(0, f.Kernel.SetMempolicy(f.Task1, (int)MempolicyMode.Bind, [NodeMask.Of(1).Bits], 65));
+        Assert.Equal(0, f.Kernel.SetMempolicy(f.Task1, (int)MempolicyMode.Bind, [NodeMask.Of(1).Bits], UserNodeMask.OneWordMaxNode));
         var taskPol = f.Task1.Policy!;
         var vmaPol = f.Task1.Mm.VmaList.Single(v => v.VmPolicy is not null).VmPolicy!;
         f.Kernel.Exit(f.Task1);
@@ -203,10 +203,10 @@ public class RefcountWaitingTests
         var k = new Kernel(Topology.NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = RefScheme.VmaHeldGraveyard, ClockNs = () => now });
         var t1 = k.CreateProcess(0);
         var t2 = k.CreateProcess(1);
-        int id = k.Shmget(t1, Ipc.ShmFlags.IpcPrivate, 16 * 4096, Ipc.ShmFlags.IpcCreat);
+        int id = k.Shmget(t1, Ipc.ShmFlags.IpcPrivate, 16 * SchemeFixture.Page, Ipc.ShmFlags.IpcCreat);
         ulong v1 = (ulong)k.Shmat(t1, id, 0, 0), v2 = (ulong)k.Shmat(t2, id, 0, 0);
-        Assert.Equal(0, k.Mbind(t1, v1, 16 * 4096, (int)MempolicyMode.Interleave, [3], 65, 0));
-        Assert.Equal(0, k.Mbind(t1, v1, 16 * 4096, (int)MempolicyMode.Bind, [1], 65, 0));   // removes the interleave policy
+        Assert.Equal(0, k.Mbind(t1, v1, 16 * SchemeFixture.Page, (int)MempolicyMode.Interleave, [3], UserNodeMask.OneWordMaxNode, 0));
+        Assert.Equal(0, k.Mbind(t1, v1, 16 * SchemeFixture.Page, (int)MempolicyMode.Bind, [1], UserNodeMask.OneWordMaxNode, 0));   // removes the interleave policy
         var during = k.Audit();
         Assert.Equal(1, during.Waiting);
         Assert.Equal(0, during.Waited);
@@ -226,7 +226,7 @@ public class RefcountWaitingTests
     [InlineData(RefScheme.None)]
     [InlineData(RefScheme.Lookup)]
     [InlineData(RefScheme.VmaHeldEpoch)]
-    public void MbindsOwnCopy_IsFreedAtOnce_EvenWhereTreePoliciesWaitAGracePeriod(RefScheme scheme)
+    public void MbindsOwnCopyIsFreedAtOnceEvenWhereTreePoliciesWaitAGracePeriod(RefScheme scheme)
     {
         var k = new Kernel(Topology.NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = scheme, SpLock = SpLockKind.Snapshot, ClockNs = () => 1 });
         var t1 = k.CreateProcess(0);

@@ -22,7 +22,7 @@ public class ReplaceTests
     }
 
     [Fact]
-    public void WorkedExampleThroughMbind()
+    public void WorkedExampleThroughMbindLeavesTheDocumentedTrees()
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);

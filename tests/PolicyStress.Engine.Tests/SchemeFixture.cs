@@ -9,7 +9,7 @@ namespace PolicyStress.Engine.Tests;
 /// <summary>A kernel of one scheme with two processes and one SysV segment, for refcount tests.</summary>
 internal sealed class SchemeFixture
 {
-    public const ulong Page = 4096;
+    public const ulong Page = Kernel.PageSize;
     public readonly Kernel Kernel;
     public readonly TaskStruct Task1, Task2;
     public readonly int ShmId;
@@ -34,7 +34,7 @@ internal sealed class SchemeFixture
 
     public void Mbind(TaskStruct t, ulong view, ulong firstPage, ulong pages, MempolicyMode mode, params int[] nodes)
     {
-        int r = Kernel.Mbind(t, view + firstPage * Page, pages * Page, (int)mode, [NodeMask.Of(nodes).Bits], 65, 0);
+        int r = Kernel.Mbind(t, view + firstPage * Page, pages * Page, (int)mode, [NodeMask.Of(nodes).Bits], UserNodeMask.OneWordMaxNode, 0);
         Assert.True(r == 0, $"mbind: {Errno.Name(r)}");
     }
 

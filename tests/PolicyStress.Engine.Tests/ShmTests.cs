@@ -10,12 +10,12 @@ public class ShmTests
     private const ulong Huge = ShmFlags.HugePageSize;
 
     [Fact]
-    public void ShmgetKeysAndErrors()
+    public void ShmgetFindsKeysAndRefusesWithTheKernelsErrno()
     {
         var k = FourNodes(new KernelConfig { ShmMax = 1UL << 30 });
         var t = k.CreateProcess(0);
         Assert.Equal(-Errno.ENOENT, k.Shmget(t, 42, Page, 0));
-        int id = k.Shmget(t, 42, 10 * Page, ShmFlags.IpcCreat | 0x180);
+        int id = k.Shmget(t, 42, 10 * Page, ShmFlags.IpcCreat | ShmFlags.Mode0600);
         Assert.True(id >= 0);
         Assert.Equal(id, k.Shmget(t, 42, 10 * Page, 0));
         Assert.Equal(id, k.Shmget(t, 42, 0, ShmFlags.IpcCreat));          // size 0 finds an existing one
@@ -50,7 +50,7 @@ public class ShmTests
     }
 
     [Fact]
-    public void ShmatShmdtErrors()
+    public void ShmatAndShmdtRefuseBadAddressesWithEinval()
     {
         var k = FourNodes();
         var t = k.CreateProcess(0);
@@ -84,7 +84,7 @@ public class ShmTests
         var k = FourNodes();
         var t1 = k.CreateProcess(0);
         var t2 = k.CreateProcess(1);
-        int id = k.Shmget(t1, 77, 16 * Page, ShmFlags.IpcCreat | 0x180);
+        int id = k.Shmget(t1, 77, 16 * Page, ShmFlags.IpcCreat | ShmFlags.Mode0600);
         ulong a1 = (ulong)k.Shmat(t1, id, 0, 0), a2 = (ulong)k.Shmat(t2, id, 0, 0);
         var seg = k.Segment(id)!;
         Assert.Equal(0, k.Mbind(t1, a1 + 4 * Page, 4 * Page, Interleave, Mask(0, 1), MaxNode, 0));
@@ -140,7 +140,7 @@ public class ShmTests
         var k = FourNodes();
         var t1 = k.CreateProcess(0);
         var t2 = k.CreateProcess(2);
-        int id = k.Shmget(t1, ShmFlags.IpcPrivate, 4 * Huge, ShmFlags.IpcCreat | ShmFlags.ShmHugetlb | 0x180);
+        int id = k.Shmget(t1, ShmFlags.IpcPrivate, 4 * Huge, ShmFlags.IpcCreat | ShmFlags.ShmHugetlb | ShmFlags.Mode0600);
         Assert.True(id >= 0);
         var seg = k.Segment(id)!;
         Assert.True(seg.HugeTlb);

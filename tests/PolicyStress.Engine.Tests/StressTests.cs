@@ -3,28 +3,30 @@ using PolicyStress.Engine.Ipc;
 using PolicyStress.Engine.Policies;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Engine.Topology;
+using Xunit.Abstractions;
 
 namespace PolicyStress.Engine.Tests;
 
 /// <summary>
-/// Multi-threaded runs bounded in time: every safe scheme shows no finding over a million faults with a
-/// writer replacing sub-range policies beside the faulters; the unsafe ones, and each 2007 bug switched
-/// on, are caught by the auditor.
+/// Multi-threaded runs of a fixed number of faults: every safe scheme shows no finding over a million
+/// faults with a writer replacing sub-range policies beside the faulters; the unsafe ones, and each 2007
+/// bug switched on, are caught by the auditor within <see cref="FindingBudget"/> faults.
 /// </summary>
-public class StressTests
+public class StressTests(ITestOutputHelper output)
 {
-    private const ulong Page = 4096;
+    private const ulong Page = Kernel.PageSize;
     private const ulong SegmentPages = 256;
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+    /// <summary>The most faults a run that must show a finding may take before it fails.</summary>
+    private const long FindingBudget = 50_000_000;
 
     /// <summary>pft with churn: two faulting processes on halves of one segment, one installer mbinding.</summary>
-    private static (Kernel, StressRunner) ReplaceChurn(RefScheme scheme, SpLockKind spLock)
+    private static (Kernel, TaskThreads) ReplaceChurn(RefScheme scheme, SpLockKind spLock)
     {
         var kernel = new Kernel(NumaTopology.Uniform(4, 1), new KernelConfig { Scheme = scheme, SpLock = spLock });
         var installer = kernel.CreateProcess(0);
         int id = kernel.Shmget(installer, ShmFlags.IpcPrivate, SegmentPages * Page, ShmFlags.IpcCreat);
         ulong iv = (ulong)kernel.Shmat(installer, id, 0, 0);
-        var runner = new StressRunner(kernel);
+        var runner = new TaskThreads(kernel);
         for (int i = 0; i < 2; i++)
         {
             var t = kernel.CreateProcess(1 + i);
@@ -45,10 +47,18 @@ public class StressTests
             ulong len = (ulong)rng.Next(1, (int)(SegmentPages - start) + 1);
             int mode = rng.Next(4) switch { 0 => 3, 1 => 2, 2 => 1, _ => 0 };
             ulong mask = mode == 0 ? 0 : (ulong)rng.Next(1, 16);
-            int r = kernel.Mbind(task, iv + start * Page, len * Page, mode, mode == 0 ? null : [mask], 65, 0);
+            int r = kernel.Mbind(task, iv + start * Page, len * Page, mode, mode == 0 ? null : [mask], UserNodeMask.OneWordMaxNode, 0);
             if (r != 0) throw new InvalidOperationException($"mbind: {Errno.Name(r)}");
         });
         return (kernel, runner);
+    }
+
+    /// <summary>A run that ends at its first finding, or after <see cref="FindingBudget"/> faults without one.</summary>
+    private AuditTotals Found(TaskThreads runner)
+    {
+        var audit = runner.Run(FindingBudget, stopOnFinding: true);
+        output.WriteLine($"{runner.Faults} faults: {audit}");
+        return audit;
     }
 
     [Theory]
@@ -64,8 +74,8 @@ public class StressTests
     public void SafeSchemesShowNoFindingOverAMillionFaults(RefScheme scheme, SpLockKind spLock)
     {
         var (_, runner) = ReplaceChurn(scheme, spLock);
-        var audit = runner.Run(1_000_000, Limit);
-        Assert.True(runner.Faults >= 1_000_000, $"only {runner.Faults} faults in {Limit}");
+        var audit = runner.Run(1_000_000);
+        Assert.True(runner.Faults >= 1_000_000, $"the run stopped after {runner.Faults} faults");
         Assert.True(audit.Findings == 0, audit.ToString());
     }
 
@@ -73,7 +83,7 @@ public class StressTests
     public void VmaHeldUsesFreedPoliciesUnderReplaceChurn()
     {
         var (_, runner) = ReplaceChurn(RefScheme.VmaHeld, SpLockKind.RwLock);
-        var audit = runner.Run(long.MaxValue, Limit, stopOnFinding: true);
+        var audit = Found(runner);
         Assert.True(audit.Uaf > 0, audit.ToString());
     }
 
@@ -82,7 +92,7 @@ public class StressTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Bug1SetMempolicyUnlocked(bool bugOn)
+    public void UnlockedSetMempolicyIsCaughtAndTheFixIsClean(bool bugOn)
     {
         var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig
         {
@@ -92,16 +102,16 @@ public class StressTests
         var target = kernel.CreateProcess(0);
         var reader = kernel.CreateProcess(1);
         Assert.True(kernel.Mmap(target, 0, 16 * Page, Kernel.MapPrivate | Kernel.MapAnonymous) > 0);
-        var runner = new StressRunner(kernel);
+        var runner = new TaskThreads(kernel);
         int flip = 0;
         runner.Faulter(target, t =>
         {
             int mode = (flip++ & 1) == 0 ? (int)MempolicyMode.Interleave : (int)MempolicyMode.Bind;
-            Assert.Equal(0, kernel.SetMempolicy(t, mode, [3], 65));
+            Assert.Equal(0, kernel.SetMempolicy(t, mode, [3], UserNodeMask.OneWordMaxNode));
             return 1;
         });
         runner.Writer(reader, t => kernel.NumaMaps(t, target));
-        var audit = runner.Run(bugOn ? long.MaxValue : 300_000, TimeSpan.FromSeconds(bugOn ? 20 : 5), stopOnFinding: bugOn);
+        var audit = bugOn ? Found(runner) : runner.Run(300_000);
         if (bugOn) Assert.True(audit.Findings > 0, audit.ToString());
         else Assert.True(audit.Findings == 0, audit.ToString());
     }
@@ -110,7 +120,7 @@ public class StressTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Bug2aInterleaveLeak(bool bugOn)
+    public void InterleaveLeakIsCaughtAndTheFixIsClean(bool bugOn)
     {
         var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig
         {
@@ -120,8 +130,8 @@ public class StressTests
         var t0 = kernel.CreateProcess(0);
         int id = kernel.Shmget(t0, ShmFlags.IpcPrivate, 64 * Page, ShmFlags.IpcCreat);
         ulong v0 = (ulong)kernel.Shmat(t0, id, 0, 0);
-        Assert.Equal(0, kernel.Mbind(t0, v0, 64 * Page, (int)MempolicyMode.Interleave, [3], 65, 0));
-        var runner = new StressRunner(kernel);
+        Assert.Equal(0, kernel.Mbind(t0, v0, 64 * Page, (int)MempolicyMode.Interleave, [3], UserNodeMask.OneWordMaxNode, 0));
+        var runner = new TaskThreads(kernel);
         foreach (var cpu in new[] { 0, 1 })
         {
             var t = kernel.CreateProcess(cpu);
@@ -135,7 +145,7 @@ public class StressTests
             });
         }
         kernel.TaskOffline(t0);
-        var audit = runner.Run(100_000, TimeSpan.FromSeconds(10));
+        var audit = runner.Run(100_000);
         if (bugOn) Assert.True(audit.RefMismatch > 0, audit.ToString());
         else Assert.True(audit.Findings == 0, audit.ToString());
     }
@@ -147,20 +157,20 @@ public class StressTests
     [InlineData(Bugs2007.None, false, false)]
     [InlineData(Bugs2007.ShmHugetlbNoref, true, true)]
     [InlineData(Bugs2007.None, true, false)]
-    public void HugetlbBugs(Bugs2007 bugs, bool vmaPolicy, bool expectFinding)
+    public void HugetlbReferenceBugsAreCaughtAndTheFixesAreClean(Bugs2007 bugs, bool vmaPolicy, bool expectFinding)
     {
         var kernel = new Kernel(NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = RefScheme.Lookup2007, Bugs = bugs });
         var t0 = kernel.CreateProcess(0);
         const ulong huge = ShmFlags.HugePageSize;
         int id = kernel.Shmget(t0, ShmFlags.IpcPrivate, 8 * huge, ShmFlags.IpcCreat | ShmFlags.ShmHugetlb);
         Assert.True(id >= 0);
-        var runner = new StressRunner(kernel);
+        var runner = new TaskThreads(kernel);
         foreach (var cpu in new[] { 0, 1 })
         {
             var t = kernel.CreateProcess(cpu);
             ulong v = (ulong)kernel.Shmat(t, id, 0, 0);
-            if (vmaPolicy) Assert.Equal(0, kernel.Mbind(t, v, 8 * huge, (int)MempolicyMode.Bind, [3], 65, 0));
-            else Assert.Equal(0, kernel.SetMempolicy(t, (int)MempolicyMode.Interleave, [3], 65));
+            if (vmaPolicy) Assert.Equal(0, kernel.Mbind(t, v, 8 * huge, (int)MempolicyMode.Bind, [3], UserNodeMask.OneWordMaxNode, 0));
+            else Assert.Equal(0, kernel.SetMempolicy(t, (int)MempolicyMode.Interleave, [3], UserNodeMask.OneWordMaxNode));
             ulong first = (ulong)cpu * 4;
             runner.Faulter(t, task =>
             {
@@ -170,7 +180,7 @@ public class StressTests
             });
         }
         kernel.TaskOffline(t0);
-        var audit = runner.Run(expectFinding ? long.MaxValue : 50_000, TimeSpan.FromSeconds(expectFinding ? 10 : 5), stopOnFinding: expectFinding);
+        var audit = expectFinding ? Found(runner) : runner.Run(50_000);
         if (expectFinding) Assert.True(audit.Findings > 0, audit.ToString());
         else Assert.True(audit.Findings == 0, audit.ToString());
     }

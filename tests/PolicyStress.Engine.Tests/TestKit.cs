@@ -8,9 +8,8 @@ namespace PolicyStress.Engine.Tests;
 /// <summary>Small builders shared by the engine tests: masks, topologies, segments and mode numbers.</summary>
 internal static class TestKit
 {
-    public const ulong Page = 4096;
-    /// <summary>A maxnode that passes one 64-bit word (get_nodes copies maxnode - 1 bits).</summary>
-    public const ulong MaxNode = 65;
+    public const ulong Page = Kernel.PageSize;
+    public const ulong MaxNode = UserNodeMask.OneWordMaxNode;
 
     public const int Default = (int)MempolicyMode.Default;
     public const int Preferred = (int)MempolicyMode.Preferred;
@@ -44,7 +43,7 @@ internal static class TestKit
     /// <summary>shmget(IPC_PRIVATE, pages) + shmat at a free address; returns the segment and the address.</summary>
     public static (ShmSegment Seg, ulong Addr) NewSegment(Kernel k, TaskStruct t, ulong pages)
     {
-        int id = k.Shmget(t, ShmFlags.IpcPrivate, pages * Page, ShmFlags.IpcCreat | 0x180);
+        int id = k.Shmget(t, ShmFlags.IpcPrivate, pages * Page, ShmFlags.IpcCreat | ShmFlags.Mode0600);
         Assert.True(id >= 0, $"shmget: {Errno.Name(id)}");
         long addr = k.Shmat(t, id, 0, 0);
         Assert.True(addr > 0, $"shmat: {Errno.Name(addr)}");

@@ -20,7 +20,7 @@ public class VmaTests
         Assert.Equal(0, k.Mbind(t, a + 3 * Page, 3 * Page, Bind, Mask(1), MaxNode, 0));
         Assert.Equal([(0UL, 3UL, "default"), (3UL, 6UL, "bind:1"), (6UL, 10UL, "default")], Layout(t, a));
         var mid = t.Mm.VmaList[1];
-        Assert.Equal(shared ? 3UL : mid.Start >> 12, mid.Pgoff);   // shmem: file offset; anon: the page number
+        Assert.Equal(shared ? 3UL : mid.Start >> Kernel.PageShift, mid.Pgoff);   // shmem: file offset; anon: the page number
 
         // the same policy on the left part merges it into the middle vma
         Assert.Equal(0, k.Mbind(t, a, 3 * Page, Bind, Mask(1), MaxNode, 0));

@@ -22,7 +22,7 @@ public sealed class CsvTests : IDisposable
     };
 
     [Fact]
-    public void Rows_RoundTrip_ThroughTheSchema()
+    public void RowsRoundTripThroughTheSchema()
     {
         var topo = TestTopologies.LiveVirtual();
         var prov = Provenance.Capture() with { Host = "host, with \"quotes\"" };
@@ -44,7 +44,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void Readme_DocumentsEveryColumn()
+    public void ReadmeDocumentsEveryColumn()
     {
         string? repo = Provenance.FindRepo(AppContext.BaseDirectory);
         Assert.NotNull(repo);
@@ -54,7 +54,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void CancelledSweep_PublishesFinishedRowsOnly_AndNeverAPartialFile()
+    public void CancelledSweepPublishesFinishedRowsOnlyAndNeverAPartialFile()
     {
         string path = Path.Combine(_dir, "sweep.csv");
         using var cts = new CancellationTokenSource();
@@ -76,7 +76,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void Numbers_AreFixedPoint_WithTheColumnsPrecision()
+    public void NumbersAreFixedPointWithTheColumnsPrecision()
     {
         var r = new ResultRow();
         r.Set("faults_per_s", 11136512.4);
@@ -96,7 +96,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void MeasuredRows_HoldNoExponent_AndRecordOversubscription()
+    public void MeasuredRowsHoldNoExponentAndRecordOversubscription()
     {
         var topo = TestTopologies.Live();
         int cpus = topo.AllowedCpus.Count;
@@ -111,7 +111,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void APoint_ShorterThanOneInterval_IsNotAMeasurement()
+    public void APointShorterThanOneIntervalIsNotAMeasurement()
     {
         var c = Tiny();   // 2 intervals of 50 ms
         var o = StressRunner.Run(c, TestTopologies.Live());
@@ -125,7 +125,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void PublishFailure_NamesTheFileThatKeepsTheRows()
+    public void PublishFailureNamesTheFileThatKeepsTheRows()
     {
         string path = Path.Combine(_dir, "lost.csv");
         var w = new CsvResultWriter(path);
@@ -142,7 +142,7 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
-    public void WriterWithNoRows_LeavesNothing()
+    public void WriterWithNoRowsLeavesNothing()
     {
         string path = Path.Combine(_dir, "empty.csv");
         new CsvResultWriter(path).Dispose();

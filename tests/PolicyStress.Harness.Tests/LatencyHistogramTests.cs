@@ -57,7 +57,7 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
-    public void MemoryPerTaskIsFifteenKilobytes_AndRecordAllocatesNothing()
+    public void MemoryPerTaskIsFifteenKilobytesAndRecordAllocatesNothing()
     {
         // The counts array plus the padded totals: one histogram per faulting task (HdrHistogram's default
         // configuration for the same range and precision is an order of magnitude larger).

@@ -9,7 +9,7 @@ public sealed class PinningTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void EachTask_RunsOnItsPlannedCpu(int threadsPerMm)
+    public void EachTaskRunsOnItsPlannedCpu(int threadsPerMm)
     {
         var topo = TestTopologies.Live();
         var c = new RunConfig

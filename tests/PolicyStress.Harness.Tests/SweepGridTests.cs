@@ -7,7 +7,7 @@ namespace PolicyStress.Harness.Tests;
 public class SweepGridTests
 {
     [Fact]
-    public void Expand_TakesEveryCombination_FirstAxisOutermost_RepsInnermost()
+    public void ExpandTakesEveryCombinationFirstAxisOutermostRepsInnermost()
     {
         var points = new SweepGrid(new RunConfig())
             .Over([1, 2], (c, n) => c with { Tasks = n })
@@ -19,7 +19,7 @@ public class SweepGridTests
     }
 
     [Fact]
-    public void Expand_RunsLookup2007OncePerPoint_OnTheSpinlock()
+    public void ExpandRunsLookup2007OncePerPointOnTheSpinlock()
     {
         var points = new SweepGrid(new RunConfig())
             .Over([SpLockKind.RwLock, SpLockKind.Snapshot, SpLockKind.RwLock], (c, l) => c with { SpLock = l })
@@ -31,7 +31,7 @@ public class SweepGridTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Suite_GivesEveryPointTenIntervals_AndRepeatsTheSpreadPoints(bool quick)
+    public void SuiteGivesEveryPointTenIntervalsAndRepeatsTheSpreadPoints(bool quick)
     {
         var topology = TestTopologies.Live();
         var points = SuitePlan.Create(topology, quick);

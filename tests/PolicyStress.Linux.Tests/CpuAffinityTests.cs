@@ -3,7 +3,7 @@ namespace PolicyStress.Linux.Tests;
 public sealed class CpuAffinityTests
 {
     [Fact]
-    public void PinCurrentThread_ToCpu0_RunsOnCpu0()
+    public void PinningToCpu0RunsOnCpu0()
     {
         // Pin a dedicated thread: pinning the xunit worker would leak into later tests.
         int pinRc = int.MinValue, cpu = int.MinValue, tid = 0;
@@ -25,11 +25,11 @@ public sealed class CpuAffinityTests
     [Theory]
     [InlineData(-1)]
     [InlineData(LinuxSyscalls.CpuSetBits)]
-    public void PinCurrentThread_OutsideCpuSet_IsEinval(int cpu)
+    public void PinningOutsideTheCpusetIsEinval(int cpu)
         => Assert.Equal(-LinuxConstants.EINVAL, CpuAffinity.PinCurrentThread(cpu));
 
     [Fact]
-    public void CurrentCpu_IsWithinOnlineCpus()
+    public void CurrentCpuIsAnOnlineCpu()
     {
         int cpu = CpuAffinity.CurrentCpu();
         Assert.InRange(cpu, 0, LinuxSyscalls.CpuSetBits - 1);

@@ -12,10 +12,10 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     [InlineData(0, 66)]     // 65 bits need 2 longs
     [InlineData(1, 130)]    // 129 bits need 3 longs
     [InlineData(16, 1026)]  // 1025 bits need 17 longs
-    public void ShortNodemask_IsEfaultWithoutCallingTheKernel(int longs, ulong maxnode)
+    public void ShortNodemaskIsEfaultWithoutCallingTheKernel(int longs, ulong maxnode)
     {
         ulong[] mask = new ulong[longs];
-        Assert.Equal(-EFAULT, LinuxSyscalls.Mbind(0x1000, 4096, MPOL_BIND, mask, maxnode, 0));
+        Assert.Equal(-EFAULT, LinuxSyscalls.Mbind(Page, (ulong)Page, MPOL_BIND, mask, maxnode, 0));
         Assert.Equal(-EFAULT, LinuxSyscalls.SetMempolicy(MPOL_BIND, mask, maxnode));
         Assert.Equal(-EFAULT, LinuxSyscalls.GetMempolicy(out _, mask, maxnode, 0, 0));
     }
@@ -26,11 +26,11 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     [InlineData(1, 65UL, true)]
     [InlineData(1, 66UL, false)]
     [InlineData(16, 1025UL, true)]
-    public void MaskCovers_CountsMaxnodeMinusOneBits(int longs, ulong maxnode, bool covers)
+    public void MaskCoversCountsMaxnodeMinusOneBits(int longs, ulong maxnode, bool covers)
         => Assert.Equal(covers, LinuxSyscalls.MaskCovers(new ulong[longs], maxnode));
 
     [Fact]
-    public void GetMempolicy_NullMaskIsNull_EmptyMaskIsNot()
+    public void GetMempolicyChecksMaxnodeOnlyWithAMask()
     {
         // With a mask pointer the kernel insists maxnode >= nr_node_ids; with NULL it does not look.
         long rcNull = LinuxSyscalls.GetMempolicy(out int mode, null, 0, 0, 0);
@@ -41,7 +41,7 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Shm_BadIds_AreEinval()
+    public void BadShmIdsAreEinval()
     {
         Assert.Equal(-EINVAL, LinuxSyscalls.Shmat(-1, 0, 0));
         Assert.Equal(-EINVAL, LinuxSyscalls.ShmctlRmid(-1));
@@ -50,7 +50,7 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Mmap_Madvise_Munmap_RoundTrip()
+    public void MmapMadviseAndMunmapRoundTrip()
     {
         long addr = LinuxSyscalls.Mmap(0, (ulong)(4 * Page), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         Assert.True(addr > 0, $"mmap returned {addr}");
@@ -62,7 +62,7 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ZeroPageProbe_GivesOneAnswerForThisKernel()
+    public void ZeroPageProbeGivesOneAnswerForThisKernel()
     {
         // Either answer is a kernel's (mainline maps the zero page; pvm_no_zero_page=1 guests do not); the
         // probe must give the same one every time.
@@ -76,9 +76,9 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
     /// first view's vma is split.
     /// </summary>
     [Fact]
-    public void Mbind_OnSysvSegment_IsSharedByBothAttaches()
+    public void MbindOnASysvSegmentIsSharedByBothAttaches()
     {
-        int id = LinuxSyscalls.Shmget(IPC_PRIVATE, (ulong)(16 * Page), IPC_CREAT | 0x180 /* 0600 */);
+        int id = LinuxSyscalls.Shmget(IPC_PRIVATE, (ulong)(16 * Page), IPC_CREAT | S_IRUSR | S_IWUSR);
         Assert.True(id >= 0, $"shmget returned {id}");
         long view1 = -1, view2 = -1;
         try

@@ -3,7 +3,7 @@ namespace PolicyStress.Linux.Tests;
 public sealed class NumaMapsParserTests
 {
     [Fact]
-    public void InterleavedSysvSegment_AllFieldsParsed()
+    public void InterleavedSysvSegmentHasEveryFieldParsed()
     {
         const string text =
             @"7f3a8c000000 interleave:0-3 file=/SYSV00000000\040(deleted) dirty=512 mapmax=2 N0=128 N1=128 N2=128 N3=128 kernelpagesize_kB=4" + "\n";
@@ -25,7 +25,7 @@ public sealed class NumaMapsParserTests
     }
 
     [Fact]
-    public void UntouchedSegment_HasNoCounters()
+    public void UntouchedSegmentHasNoCounters()
     {
         NumaMapsLine line = Assert.Single(NumaMapsParser.Parse(@"7ffd1000 default file=/SYSV00000001\040(deleted)"));
 
@@ -38,7 +38,7 @@ public sealed class NumaMapsParserTests
     }
 
     [Fact]
-    public void HeapStackAndHugeFlags_AreKeptInOrder()
+    public void HeapStackAndHugeFlagsAreKeptInOrder()
     {
         const string text =
             "5630854bd000 default heap anon=4 dirty=4 active=0 N0=4 kernelpagesize_kB=4\n" +
@@ -65,7 +65,7 @@ public sealed class NumaMapsParserTests
     [InlineData("1000 prefer:2 anon=1 N2=1", "prefer:2")]
     [InlineData("1000 interleave=relative:0-3 anon=1 N3=1", "interleave=relative:0-3")]
     [InlineData("1000 local anon=1 N0=1", "local")]
-    public void PolicyStrings_WithSpacesAndFlags_AreWhole(string row, string policy)
+    public void PolicyStringsWithSpacesAndFlagsStayWhole(string row, string policy)
     {
         NumaMapsLine line = Assert.Single(NumaMapsParser.Parse(row));
         Assert.Equal(policy, line.Policy);
@@ -74,27 +74,27 @@ public sealed class NumaMapsParserTests
     }
 
     [Fact]
-    public void NodeCounts_AreSortedByNodeNotByPrintOrder()
+    public void NodeCountsAreSortedByNodeNotByPrintOrder()
     {
         NumaMapsLine line = Assert.Single(NumaMapsParser.Parse("1000 default anon=3 N10=1 N2=1 N0=1"));
         Assert.Equal([0, 2, 10], line.NodePages.Keys);
     }
 
     [Fact]
-    public void EmptyText_HasNoLines() => Assert.Empty(NumaMapsParser.Parse("\n"));
+    public void EmptyTextHasNoLines() => Assert.Empty(NumaMapsParser.Parse("\n"));
 
     [Theory]
     [InlineData("zz default")]
     [InlineData("1000")]
     [InlineData("1000 default anon=x")]
-    public void Garbage_ThrowsFormatExceptionWithLineNumber(string row)
+    public void GarbageThrowsFormatExceptionWithTheLineNumber(string row)
     {
         var ex = Assert.Throws<FormatException>(() => NumaMapsParser.Parse("1000 default\n" + row));
         Assert.Contains("line 2", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ReadSelf_ParsesThisProcess()
+    public void ReadSelfParsesThisProcess()
     {
         IReadOnlyList<NumaMapsLine> lines = NumaMapsParser.ReadSelf();
         Assert.NotEmpty(lines);

@@ -3,7 +3,7 @@ namespace PolicyStress.Linux.Tests;
 public sealed class SysfsTopologyTests
 {
     [Fact]
-    public void TwoSocketMachine_TwoNodesOfFourCpus()
+    public void TwoSocketMachineHasTwoNodesOfFourCpus()
     {
         using var fx = new SysfsFixture()
             .Node(0, "0-3", "10 21", 8_000_000)
@@ -41,7 +41,7 @@ public sealed class SysfsTopologyTests
     }
 
     [Fact]
-    public void FourNodes_MemoryOnlyNodesHaveNoCpus()
+    public void MemoryOnlyNodesHaveNoCpus()
     {
         // Nodes 2 and 3 are CXL/HBM-style memory-only nodes; the matrix need not be symmetric.
         using var fx = new SysfsFixture()
@@ -77,7 +77,7 @@ public sealed class SysfsTopologyTests
     }
 
     [Fact]
-    public void HasMemoryFile_WinsOverMeminfo()
+    public void HasMemoryFileWinsOverMeminfo()
     {
         using var fx = new SysfsFixture()
             .Node(0, "0-1", "10 20", 1000)
@@ -91,7 +91,7 @@ public sealed class SysfsTopologyTests
     }
 
     [Fact]
-    public void NoNodeDirectory_YieldsOneNodeHoldingAllCpus()
+    public void NoNodeDirectoryYieldsOneNodeHoldingAllCpus()
     {
         using var fx = new SysfsFixture()
             .Sysfs("devices/system/cpu/online", "0-5\n")
@@ -116,7 +116,7 @@ public sealed class SysfsTopologyTests
     }
 
     [Fact]
-    public void NoCpuOnlineFile_CountsCpuinfoProcessors()
+    public void NoCpuOnlineFileCountsCpuinfoProcessors()
     {
         using var fx = new SysfsFixture()
             .Procfs("cpuinfo", "processor\t: 0\nmodel name\t: X\n\nprocessor\t: 1\nmodel name\t: X\n\nprocessor\t: 2\n");
@@ -128,14 +128,14 @@ public sealed class SysfsTopologyTests
     }
 
     [Fact]
-    public void GarbageCpulist_ThrowsFormatException()
+    public void GarbageCpulistThrowsFormatException()
     {
         using var fx = new SysfsFixture().Node(0, "zero", "10", 1);
         Assert.Throws<FormatException>(() => fx.Read());
     }
 
     [Fact]
-    public void LiveMachine_HasAtLeastOneNodeAndCpu()
+    public void LiveMachineHasAtLeastOneNodeAndCpu()
     {
         MachineTopology t = SysfsTopology.Read();
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using PolicyStress.Cli.Conformance;
+using PolicyStress.Conformance;
 using static PolicyStress.Cli.OptionParsing;
 
 namespace PolicyStress.Cli.Commands;

@@ -22,13 +22,13 @@ internal static class SweepSession
     {
         var machine = SysfsTopology.Read();
         try { return TopologyFactory.Create(machine, fakeNuma); }
-        catch (ArgumentOutOfRangeException e) { throw new UsageException(e.Message.Split(Environment.NewLine)[0].Split(" (Parameter")[0]); }
+        catch (TopologyException e) { throw new UsageException($"--fake-numa: {e.Message}"); }
     }
 
     public static void CheckPlacement(RunTopology topology, Placement placement)
     {
         try { PlacementPlanner.Plan(topology, 1, placement); }
-        catch (FormatException e) { throw new UsageException(e.Message); }
+        catch (TopologyException e) { throw new UsageException($"--placement: {e.Message}"); }
     }
 
     /// <summary>

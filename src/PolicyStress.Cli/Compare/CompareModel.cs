@@ -49,18 +49,28 @@ internal enum SampleSource
 }
 
 /// <summary>One file's rows of one configuration: the metric's samples, their source, and the audit.</summary>
-/// <param name="Values">empty when no row had a value for the metric.</param>
+/// <param name="Values">the samples; empty when no row had a value for the metric.</param>
+/// <param name="Source">whether the samples are the reps or the rows' intervals.</param>
 /// <param name="Findings">auditor findings summed over the rows.</param>
 /// <param name="AuditFailed">a row's scheme claims safety and had findings.</param>
+/// <param name="Rows">the file's rows of the configuration (its reps).</param>
 internal sealed record SideSummary(double[] Values, SampleSource Source, long Findings, bool AuditFailed, int Rows)
 {
     public double Median => SampleTest.Median(Values);
 }
 
 /// <summary>new / base of the medians with its 95% confidence interval.</summary>
+/// <param name="Ratio">new median / base median; +∞ when only the base median is 0.</param>
+/// <param name="Lower">the interval's lower end; NaN when a side has too few values for one.</param>
+/// <param name="Upper">the interval's upper end; NaN likewise.</param>
 internal sealed record Effect(double Ratio, double Lower, double Upper);
 
+/// <summary>One configuration of the two files, compared.</summary>
+/// <param name="Key">the configuration.</param>
+/// <param name="Base">the base file's rows of it; null when it has none.</param>
+/// <param name="New">the new file's rows of it; null when it has none.</param>
 /// <param name="Effect">null when a side is missing or has no value.</param>
+/// <param name="Verdict">faster, slower, same or undecided, by <see cref="SampleTest"/>.</param>
 /// <param name="Note">why a verdict is undecided, and modality notes for multimodal sides; empty when none.</param>
 internal sealed record ConfigComparison(ConfigKey Key, SideSummary? Base, SideSummary? New, Effect? Effect, Verdict Verdict, string Note);
 
@@ -68,6 +78,8 @@ internal sealed record ConfigComparison(ConfigKey Key, SideSummary? Base, SideSu
 internal sealed record FileProvenance(
     string Path, string GitCommit, bool GitDirty, string Host, string CpuModel, string LogicalCpus, string KernelRelease, int Rows);
 
+/// <summary>How compare decides.</summary>
+/// <param name="Metric">the column compared.</param>
 /// <param name="Threshold">smallest relative change that counts (0.05 = 5%).</param>
 /// <param name="NoiseNs">noise floor: a change below it in time per operation is the same, however significant.</param>
 internal sealed record CompareSettings(string Metric, double Threshold, double NoiseNs)

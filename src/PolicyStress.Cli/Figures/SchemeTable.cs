@@ -8,12 +8,12 @@ namespace PolicyStress.Cli.Figures;
 
 /// <summary>
 /// The seed's figures side by side for every scheme: the tree policies' counts after task1's two mbinds
-/// (Figure 1), after task2 attaches (Figure 3 for the vma-held schemes), and what a replace of [8,24) by
+/// (Figure 1), after task2 attaches (Figure 3 for the vma-held schemes), and what a replace of [2,24) by
 /// task2 does to them — which policies are freed at once, wait, or are parked.
 /// </summary>
 internal static class SchemeTable
 {
-    private const ulong Page = 4096;
+    private const ulong Page = Kernel.PageSize;
 
     public static void Print(TextWriter o)
     {
@@ -27,15 +27,15 @@ internal static class SchemeTable
             var t2 = k.CreateProcess(1);
             int id = k.Shmget(t1, ShmFlags.IpcPrivate, 32 * Page, ShmFlags.IpcCreat);
             ulong v1 = (ulong)k.Shmat(t1, id, 0, 0);
-            k.Mbind(t1, v1 + 4 * Page, 8 * Page, (int)MempolicyMode.Interleave, [3], 65, 0);
-            k.Mbind(t1, v1 + 20 * Page, 8 * Page, (int)MempolicyMode.Bind, [8], 65, 0);
+            k.Mbind(t1, v1 + 4 * Page, 8 * Page, (int)MempolicyMode.Interleave, [3], UserNodeMask.OneWordMaxNode, 0);
+            k.Mbind(t1, v1 + 20 * Page, 8 * Page, (int)MempolicyMode.Bind, [8], UserNodeMask.OneWordMaxNode, 0);
             var sp = k.Segment(id)!.Object.Policy!;
             string fig1 = Counts(sp);
             ulong v2 = (ulong)k.Shmat(t2, id, 0, 0);
             string fig3 = Counts(sp);
             // Cover [4,12) entirely so that a policy leaves the tree (a trim alone would hide the difference).
             var removed = sp.Nodes()[0].Policy;
-            k.Mbind(t2, v2 + 2 * Page, 22 * Page, (int)MempolicyMode.Preferred, [4], 65, 0);
+            k.Mbind(t2, v2 + 2 * Page, 22 * Page, (int)MempolicyMode.Preferred, [4], UserNodeMask.OneWordMaxNode, 0);
             string after = Counts(sp);
             string fate = removed.IsFreed ? "freed at once"
                 : removed.RefCount == 0 ? "waits for a grace period"

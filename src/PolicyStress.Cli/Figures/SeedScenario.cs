@@ -16,7 +16,7 @@ namespace PolicyStress.Cli.Figures;
 /// </summary>
 internal sealed class SeedScenario(TextWriter output, RefScheme scheme, int nodes)
 {
-    private const ulong Page = 4096;
+    private const ulong Page = Kernel.PageSize;
     private const ulong SegmentPages = 32;
     private Kernel _kernel = null!;
     private TaskStruct _task1 = null!, _task2 = null!;
@@ -32,14 +32,14 @@ internal sealed class SeedScenario(TextWriter output, RefScheme scheme, int node
         output.WriteLine($"# Seed scenario: scheme={SchemeNames.Name(scheme)}, {nodes} nodes, a {SegmentPages}-page SysV segment");
         output.WriteLine();
 
-        int id = (int)Check(_kernel.Shmget(_task1, ShmFlags.IpcPrivate, SegmentPages * Page, ShmFlags.IpcCreat | 0x180), "shmget");
+        int id = (int)Check(_kernel.Shmget(_task1, ShmFlags.IpcPrivate, SegmentPages * Page, ShmFlags.IpcCreat | ShmFlags.Mode0600), "shmget");
         _seg = _kernel.Segment(id)!;
         _view1 = (ulong)Check(_kernel.Shmat(_task1, id, 0, 0), "shmat");
         Show("task1: shmget() + shmat() the whole segment");
 
         int a = (int)MempolicyMode.Interleave, b = (int)MempolicyMode.Bind;
-        Check(_kernel.Mbind(_task1, _view1 + 4 * Page, 8 * Page, a, Mask(0, nodes > 1 ? 1 : 0), 65, 0), "mbind A");
-        Check(_kernel.Mbind(_task1, _view1 + 20 * Page, 8 * Page, b, Mask(nodes - 1), 65, 0), "mbind B");
+        Check(_kernel.Mbind(_task1, _view1 + 4 * Page, 8 * Page, a, Mask(0, nodes > 1 ? 1 : 0), UserNodeMask.OneWordMaxNode, 0), "mbind A");
+        Check(_kernel.Mbind(_task1, _view1 + 20 * Page, 8 * Page, b, Mask(nodes - 1), UserNodeMask.OneWordMaxNode, 0), "mbind B");
         Show($"task1: mbind() pages [4,12) interleave and [20,28) bind — two sp_nodes; task1's vma is split");
 
         _view2 = (ulong)Check(_kernel.Shmat(_task2, id, 0, 0), "shmat");
@@ -49,7 +49,7 @@ internal sealed class SeedScenario(TextWriter output, RefScheme scheme, int node
         for (ulong p = SegmentPages / 2; p < SegmentPages; p++) Check(_kernel.Fault(_task2, _view2 + p * Page), "fault");
         Show("task1 faults pages [0,16) through its vmas, task2 faults [16,32) through its one vma");
 
-        Check(_kernel.Mbind(_task2, _view2 + 8 * Page, 16 * Page, (int)MempolicyMode.Preferred, Mask(nodes > 2 ? 2 : 0), 65, 0), "mbind C");
+        Check(_kernel.Mbind(_task2, _view2 + 8 * Page, 16 * Page, (int)MempolicyMode.Preferred, Mask(nodes > 2 ? 2 : 0), UserNodeMask.OneWordMaxNode, 0), "mbind C");
         Show("task2: mbind() pages [8,24) preferred — trims both sub-ranges; task2's own vma splits");
 
         _kernel.Shmdt(_task1, _view1);

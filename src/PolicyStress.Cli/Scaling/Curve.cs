@@ -4,8 +4,12 @@ namespace PolicyStress.Cli.Scaling;
 /// One scheme's points across task counts, under one workload and tree lock (and, where a file varies them,
 /// the other settings named in <see cref="Series"/>), with the scaling figures read from them.
 /// </summary>
+/// <param name="Workload">the workload.</param>
+/// <param name="SpLock">the tree lock.</param>
+/// <param name="Scheme">the refcount scheme.</param>
 /// <param name="Series">the scheme, plus any other key setting that varies among the rows ("lookup backend=kernel").</param>
 /// <param name="KernelBackend">the rows came from the running kernel (backend=kernel), not the engine.</param>
+/// <param name="Points">one per task count, in increasing order.</param>
 internal sealed record Curve(string Workload, string SpLock, string Scheme, string Series, bool KernelBackend, IReadOnlyList<CurvePoint> Points)
 {
     /// <summary>will-it-scale's figure needs a curve, not a line through two points.</summary>

@@ -5,6 +5,9 @@ namespace PolicyStress.Cli.Scaling;
 /// contention (the serialised fraction: Amdahl), κ the coherency cost (every pair of tasks exchanging a
 /// line: the term that makes throughput fall past a peak).
 /// </summary>
+/// <param name="Lambda">λ, the throughput of one task.</param>
+/// <param name="Sigma">σ, contention: the serialised fraction.</param>
+/// <param name="Kappa">κ, coherency: the cost of each pair of tasks exchanging a line.</param>
 /// <param name="Residual">root mean square of the fit's relative errors over the measured points.</param>
 internal sealed record UslModel(double Lambda, double Sigma, double Kappa, double Residual)
 {

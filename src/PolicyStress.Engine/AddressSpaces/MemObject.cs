@@ -35,8 +35,8 @@ public sealed class MemObject
     public long Ino { get; }
     /// <summary>The inode's shared policy tree; null for anonymous and hugetlb objects.</summary>
     public SharedPolicy? Policy { get; }
-    /// <summary>log2 of the page size: 12, or 21 for hugetlb (2 MiB).</summary>
-    public int PageShift => HugeTlb ? 21 : 12;
+    /// <summary>log2 of the page size: <see cref="Kernel.PageShift"/>, or <see cref="Kernel.HugePageShift"/> for hugetlb.</summary>
+    public int PageShift => HugeTlb ? Kernel.HugePageShift : Kernel.PageShift;
     public ulong PageCount => (ulong)Pages.LongLength;
 
     /// <summary>The mappings of this object (its rmap), copied on write so that readers need no lock.</summary>

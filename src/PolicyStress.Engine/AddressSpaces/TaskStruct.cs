@@ -47,16 +47,19 @@ public sealed class TaskStruct
     public TaskCounters Counters => Stats;
 }
 
-/// <summary>Per-task counters, padded to their own 128-byte lines so that tasks never share one.</summary>
-[StructLayout(LayoutKind.Explicit, Size = 256)]
+/// <summary>
+/// Per-task counters, padded (<see cref="CacheLine"/>) so that tasks never share a line: the counters only
+/// this task reads until it is quiescent, then the quiescent stamp that reclaimers read while it runs.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine.Size)]
 public struct TaskCounters
 {
     /// <summary>Faults that allocated a page (consulted a policy).</summary>
-    [FieldOffset(64)] public long Allocations;
+    [FieldOffset(CacheLine.Size)] public long Allocations;
     /// <summary>Faults that found the page present.</summary>
-    [FieldOffset(72)] public long MinorFaults;
+    [FieldOffset(CacheLine.Size + 8)] public long MinorFaults;
     /// <summary>Interlocked operations on policy reference counts done by this task's faults.</summary>
-    [FieldOffset(80)] public long RefAtomics;
+    [FieldOffset(CacheLine.Size + 16)] public long RefAtomics;
     /// <summary>Quiescent-state stamp for grace periods: the epoch this task last passed a quiescent point in.</summary>
-    [FieldOffset(128)] public long QuiescentEpoch;
+    [FieldOffset(2 * CacheLine.Size)] public long QuiescentEpoch;
 }

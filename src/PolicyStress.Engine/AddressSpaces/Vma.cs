@@ -32,21 +32,19 @@ public sealed class Vma
     /// </summary>
     internal int AnonVmaId;
 
-    public ulong Pages => (End - Start) >> 12;
+    public ulong Pages => (End - Start) >> Kernel.PageShift;
     /// <summary>vm_ops->get_policy exists: shmem and SysV shm over shmem consult the shared tree.</summary>
     public bool HasSharedPolicy => Kind is VmaKind.Shmem or VmaKind.SysvShm;
-    /// <summary>vm_ops->get_policy exists at all (shm_vm_ops has it even over hugetlb).</summary>
-    public bool HasGetPolicyOp => Kind is VmaKind.Shmem or VmaKind.SysvShm or VmaKind.SysvHugetlb;
 
     /// <summary>The object page that backs <paramref name="addr"/>.</summary>
     public ulong ObjectIndex(ulong addr)
     {
         int shift = Mapping.Object.PageShift;
-        return ((Pgoff - Mapping.PgoffBase) >> (shift - 12)) + ((addr - Start) >> shift);
+        return ((Pgoff - Mapping.PgoffBase) >> (shift - Kernel.PageShift)) + ((addr - Start) >> shift);
     }
 
     /// <summary>The shmem page offset of <paramref name="addr"/> (the index the shared tree is keyed by).</summary>
-    public ulong PageOffset(ulong addr) => Pgoff + ((addr - Start) >> 12);
+    public ulong PageOffset(ulong addr) => Pgoff + ((addr - Start) >> Kernel.PageShift);
 
     public override string ToString() => $"{Start:x}-{End:x} pgoff={Pgoff} {Kind} policy={PolicyText.ToKernelString(VmPolicy)}";
 }

@@ -10,5 +10,7 @@ public static class ShmFlags
     public const int ShmRdonly = 0x1000; // 010000
     public const int ShmRnd = 0x2000;    // 020000
     public const int ShmRemap = 0x4000;  // 040000
-    public const ulong HugePageSize = 2UL << 20;
+    /// <summary>S_IRUSR | S_IWUSR (octal 0600): the permission bits of the segments created here.</summary>
+    public const int Mode0600 = 0x180;
+    public const ulong HugePageSize = 1UL << Kernel.HugePageShift;
 }

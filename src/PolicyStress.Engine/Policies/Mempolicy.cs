@@ -15,7 +15,7 @@ namespace PolicyStress.Engine.Policies;
 /// </remarks>
 public sealed class Mempolicy
 {
-    /// <summary>atomic_t refcnt; changed only with Interlocked (see <see cref="Refcounting.Mpol"/>).</summary>
+    /// <summary>atomic_t refcnt; changed only with Interlocked (see <see cref="Refcounting.PolicyCache"/>).</summary>
     internal int Refcnt;
 
     /// <summary>Auditor stamp: incremented when the object is freed and again when it is reused.</summary>

@@ -6,15 +6,15 @@ namespace PolicyStress.Engine.Policies;
 /// <summary>
 /// The buddy allocator reduced to what placement needs: per-node page counts against an optional
 /// capacity. With unlimited capacity (the default) nothing is counted and allocation is a zonelist
-/// lookup; with a finite capacity each node's count lives in its own 128-byte slot so that tasks
-/// allocating on different nodes never share a line.
+/// lookup; with a finite capacity each node's count lives in its own padded slot (<see cref="CacheLine"/>)
+/// so that tasks allocating on different nodes never share a line.
 /// </summary>
 internal sealed class PageAllocator
 {
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    [StructLayout(LayoutKind.Explicit, Size = 2 * CacheLine.Size)]
     private struct PaddedCount
     {
-        [FieldOffset(0)] public long Value;
+        [FieldOffset(CacheLine.Size)] public long Value;
     }
 
     private readonly PaddedCount[] _used;
@@ -61,6 +61,4 @@ internal sealed class PageAllocator
     {
         if (_limited) Interlocked.Decrement(ref _used[node].Value);
     }
-
-    public long Used(int node) => Volatile.Read(ref _used[node].Value);
 }

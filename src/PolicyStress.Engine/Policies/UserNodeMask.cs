@@ -11,8 +11,12 @@ namespace PolicyStress.Engine.Policies;
 public sealed class UserNodeMask : IEquatable<UserNodeMask>
 {
     public const int MaxNumNodes = 1024;
+    /// <summary>The maxnode that passes one 64-bit word of nodes (get_nodes() copies maxnode - 1 bits).</summary>
+    public const ulong OneWordMaxNode = 64 + 1;
+    /// <summary>The maxnode that passes all <see cref="MaxNumNodes"/> bits.</summary>
+    public const ulong FullMaxNode = MaxNumNodes + 1;
     private const int Words = MaxNumNodes / 64;
-    private const ulong PageBits = 4096 * 8;
+    private const ulong PageBits = Kernel.PageSize * 8;   // BITS_PER_BYTE
     private readonly ulong[] _words = new ulong[Words];
 
     public static UserNodeMask FromNodeMask(NodeMask m)

@@ -35,8 +35,6 @@ public sealed class PolicyCache
     /// <summary>Told when a policy that waited to be freed is freed at last.</summary>
     internal Auditor? Auditor;
 
-    public long UafCount => Volatile.Read(ref _uaf);
-
     /// <summary>kmem_cache_alloc + the initialisation of mpol_new: refcnt 1, home node none.</summary>
     internal Mempolicy Alloc(MempolicyMode mode, ushort flags)
     {

@@ -9,10 +9,11 @@ namespace PolicyStress.Engine.SharedPolicies;
 /// </summary>
 internal sealed class SpLock
 {
-    [StructLayout(LayoutKind.Explicit, Size = 128)]
+    // Padded (CacheLine): each shard's count, the spin word and the writer flag on lines of their own.
+    [StructLayout(LayoutKind.Explicit, Size = 2 * CacheLine.Size)]
     private struct PaddedInt
     {
-        [FieldOffset(0)] public int Value;
+        [FieldOffset(CacheLine.Size)] public int Value;
     }
 
     private readonly SpLockKind _kind;

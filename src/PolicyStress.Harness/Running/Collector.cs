@@ -13,7 +13,6 @@ internal sealed class Collector(int tasks, int intervals, RunConfig config, IRun
     public long[,] CpuNs { get; } = new long[tasks, intervals + 1];
     public long[,] Refs { get; } = new long[tasks, intervals + 1];
     public long[,] Ts { get; } = new long[tasks, intervals + 1];
-    public int[] Reached { get; } = Enumerable.Repeat(-1, tasks).ToArray();
     private readonly int[] _seen = new int[intervals + 1];
 
     /// <summary>Drain until every task is done; a worker silent past <paramref name="deadline"/> (ticks) is a hang.</summary>
@@ -45,7 +44,6 @@ internal sealed class Collector(int tasks, int intervals, RunConfig config, IRun
         CpuNs[t, k] = s.CpuNs;
         Refs[t, k] = s.RefAtomics;
         Ts[t, k] = s.Timestamp;
-        Reached[t] = k;
         if (++_seen[k] == tasks && k > 0 && observer is not null)
         {
             double f = 0, dt = 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using PolicyStress.Engine;
 
 namespace PolicyStress.Harness.Running;
 
@@ -15,13 +16,13 @@ public sealed class LatencyHistogram
     /// <summary>Buckets per histogram: every 64-bit tick count has one (1,888 longs: 15 KB per recording task).</summary>
     internal const int Buckets = Linear + (63 - SubBits - 1) * Sub;
     private readonly long[] _counts = new long[Buckets];
-    // The totals written on every record sit in the middle of 256 padded bytes: histograms of different
-    // workers are allocated back to back, and their hot fields must not share a cache line.
-    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    // The totals written on every record are padded (CacheLine): histograms of different workers are
+    // allocated back to back, and their hot fields must not share a cache line.
+    [StructLayout(LayoutKind.Explicit, Size = 2 * CacheLine.Size)]
     private struct Totals
     {
-        [FieldOffset(128)] public long Max;
-        [FieldOffset(136)] public long Total;
+        [FieldOffset(CacheLine.Size)] public long Max;
+        [FieldOffset(CacheLine.Size + 8)] public long Total;
     }
 
     private Totals _t;

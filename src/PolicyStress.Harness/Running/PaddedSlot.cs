@@ -1,17 +1,17 @@
 using System.Runtime.InteropServices;
+using PolicyStress.Engine;
 
 namespace PolicyStress.Harness.Running;
 
 /// <summary>
-/// One task's live counters, alone on its cache lines: 256 bytes with the fields in the middle, because an
-/// array element is only 8-byte aligned and the adjacent-line prefetcher pulls 128-byte pairs. Written by
-/// the owning worker only (plain stores); read by others only after the worker has finished.
+/// One task's live counters, alone on its cache lines (<see cref="CacheLine"/>). Written by the owning
+/// worker only (plain stores); read by others only after the worker has finished.
 /// </summary>
-[StructLayout(LayoutKind.Explicit, Size = 256)]
+[StructLayout(LayoutKind.Explicit, Size = 2 * CacheLine.Size)]
 public struct PaddedSlot
 {
-    [FieldOffset(128)] public long Faults;
-    [FieldOffset(136)] public long Errors;
-    [FieldOffset(144)] public long Passes;
-    [FieldOffset(152)] public int ObservedCpu;
+    [FieldOffset(CacheLine.Size)] public long Faults;
+    [FieldOffset(CacheLine.Size + 8)] public long Errors;
+    [FieldOffset(CacheLine.Size + 16)] public long Passes;
+    [FieldOffset(CacheLine.Size + 24)] public int ObservedCpu;
 }

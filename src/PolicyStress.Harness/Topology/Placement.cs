@@ -13,7 +13,7 @@ public sealed record Placement(PlacementKind Kind, IReadOnlyList<int> NodeIds)
     /// <summary>The accepted spellings, for error messages.</summary>
     public const string Accepted = "spread, compact, nodes=<list> (e.g. nodes=0,2 or nodes=0-1)";
 
-    /// <summary>Parse the command-line spelling; throws <see cref="FormatException"/> naming the accepted ones.</summary>
+    /// <summary>Parse the command-line spelling; throws <see cref="TopologyException"/> naming the accepted ones.</summary>
     public static Placement Parse(string text)
     {
         string s = text.Trim();
@@ -26,7 +26,7 @@ public sealed record Placement(PlacementKind Kind, IReadOnlyList<int> NodeIds)
             catch (FormatException) { ids = []; }
             if (ids.Length > 0) return new Placement(PlacementKind.Nodes, ids);
         }
-        throw new FormatException($"--placement: unknown value '{text}'; accepted: {Accepted}");
+        throw new TopologyException($"unknown value '{text}'; accepted: {Accepted}");
     }
 
     public override string ToString() => Kind switch

@@ -12,7 +12,7 @@ public static class PlacementPlanner
         var nodes = SelectNodes(topology, placement);
         var order = placement.Kind == PlacementKind.Compact ? CompactOrder(nodes) : SpreadOrder(nodes);
         if (order.Count == 0)
-            throw new InvalidOperationException("no allowed CPU on the selected nodes");
+            throw new TopologyException("no allowed CPU on the selected nodes");
         var plan = new int[tasks];
         for (int i = 0; i < tasks; i++) plan[i] = order[i % order.Count];
         return plan;
@@ -27,7 +27,7 @@ public static class PlacementPlanner
         if (p.Kind != PlacementKind.Nodes) return withCpus;
         foreach (int id in p.NodeIds)
             if (!withCpus.Any(n => n.Id == id))
-                throw new FormatException($"--placement: node {id} has no allowed CPU; nodes with CPUs: {string.Join(",", withCpus.Select(n => n.Id))}");
+                throw new TopologyException($"node {id} has no allowed CPU; nodes with CPUs: {string.Join(",", withCpus.Select(n => n.Id))}");
         return [.. withCpus.Where(n => p.NodeIds.Contains(n.Id))];
     }
 

@@ -8,4 +8,5 @@ namespace PolicyStress.Harness.Topology;
 /// <param name="Cpus">Allowed CPUs of the node, sorted; empty for a memory-only node.</param>
 /// <param name="HasMemory">Whether pages can be allocated on it (N_MEMORY).</param>
 /// <param name="Distances">SLIT distances to each node of the run, in the run's node order.</param>
-public sealed record RunNode(int Id, IReadOnlyList<int> Cpus, bool HasMemory, IReadOnlyList<int> Distances);
+/// <param name="InterleaveWeight">Its weighted-interleave weight (1 where the kernel has no such setting).</param>
+public sealed record RunNode(int Id, IReadOnlyList<int> Cpus, bool HasMemory, IReadOnlyList<int> Distances, int InterleaveWeight = 1);

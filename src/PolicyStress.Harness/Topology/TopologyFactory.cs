@@ -29,8 +29,12 @@ public static class TopologyFactory
             n.Id,
             [.. n.Cpus.Where(allowed.Contains)],
             n.HasMemory && mems.Contains(n.Id),
-            [.. kept.Select(m => SafeDistance(machine, n.Id, m.Id))])).ToList();
-        return new RunTopology(nodes, IsVirtual: false, machine.LogicalCpuCount, machine.Nodes.Count, machine.CpuModel);
+            [.. kept.Select(m => SafeDistance(machine, n.Id, m.Id))],
+            n.InterleaveWeight)).ToList();
+        return new RunTopology(nodes, IsVirtual: false, machine.LogicalCpuCount, machine.Nodes.Count, machine.CpuModel)
+        {
+            NrNodeIds = machine.Nodes.Max(n => n.Id) + 1,
+        };
     }
 
     /// <summary>
@@ -41,8 +45,7 @@ public static class TopologyFactory
     public static RunTopology Virtual(IReadOnlyList<int> cpus, int nodes, int logicalCpus, int machineNodes, string cpuModel)
     {
         if (nodes < 1 || nodes > MaxVirtualNodes || nodes > cpus.Count)
-            throw new ArgumentOutOfRangeException(nameof(nodes), nodes,
-                $"--fake-numa: {nodes} virtual nodes need 1..{Math.Min(MaxVirtualNodes, cpus.Count)} (one allowed CPU each at least)");
+            throw new TopologyException($"{nodes} virtual nodes need 1..{Math.Min(MaxVirtualNodes, cpus.Count)} (one allowed CPU each at least)");
         var list = new List<RunNode>();
         int start = 0;
         for (int i = 0; i < nodes; i++)

@@ -8,7 +8,7 @@ namespace PolicyStress.Harness.Workloads;
 /// <summary>Setup-time engine calls that must succeed; a failure here is a harness or engine bug, not a result.</summary>
 internal static class EngineCalls
 {
-    public const ulong Page = 4096;
+    public const ulong Page = Kernel.PageSize;
 
     public static long Check(long r, string what) =>
         r >= 0 ? r : throw new InvalidOperationException($"{what} failed: {Errno.Name(r)}");
@@ -16,11 +16,11 @@ internal static class EngineCalls
     /// <summary>shmget(IPC_PRIVATE) of <paramref name="pages"/> pages, mode 0600.</summary>
     public static int CreateSegment(Kernel k, TaskStruct t, ulong pages, bool huge = false) =>
         (int)Check(k.Shmget(t, ShmFlags.IpcPrivate, pages * (huge ? ShmFlags.HugePageSize : Page),
-            ShmFlags.IpcCreat | 0x180 | (huge ? ShmFlags.ShmHugetlb : 0)), "shmget");
+            ShmFlags.IpcCreat | ShmFlags.Mode0600 | (huge ? ShmFlags.ShmHugetlb : 0)), "shmget");
 
     public static ulong Attach(Kernel k, TaskStruct t, int shmid) => (ulong)Check(k.Shmat(t, shmid, 0, 0), "shmat");
 
-    /// <summary>A node mask of every memory node, in the user ABI form (maxnode 65).</summary>
+    /// <summary>A node mask of every memory node, in the user ABI form (maxnode <see cref="UserNodeMask.OneWordMaxNode"/>).</summary>
     public static ulong[] AllNodes(Kernel k) => [k.Topology.MemoryNodes.Bits];
 
     public static ulong[] OneNode(Kernel k, int i)
@@ -30,7 +30,7 @@ internal static class EngineCalls
     }
 
     public static void Mbind(Kernel k, TaskStruct t, ulong addr, ulong len, MempolicyMode mode, ulong[] mask) =>
-        Check(k.Mbind(t, addr, len, (int)mode, mask, 65, 0), "mbind");
+        Check(k.Mbind(t, addr, len, (int)mode, mask, UserNodeMask.OneWordMaxNode, 0), "mbind");
 
     /// <summary>
     /// The faulting tasks: one process per task (process model) or groups of <paramref name="perMm"/> threads

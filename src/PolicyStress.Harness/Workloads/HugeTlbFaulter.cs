@@ -20,12 +20,12 @@ public sealed class HugeTlbFaulter : Writer
     {
         _all = AllNodes(kernel);
         _one = OneNode(kernel, 0);
-        Check(kernel.SetMempolicy(task, (int)MempolicyMode.Interleave, _all, 65), "set_mempolicy");
+        Check(kernel.SetMempolicy(task, (int)MempolicyMode.Interleave, _all, UserNodeMask.OneWordMaxNode), "set_mempolicy");
     }
 
     public override bool Step(long n)
     {
-        int id = Kernel.Shmget(Task, ShmFlags.IpcPrivate, HugePages * ShmFlags.HugePageSize, ShmFlags.IpcCreat | ShmFlags.ShmHugetlb | 0x180);
+        int id = Kernel.Shmget(Task, ShmFlags.IpcPrivate, HugePages * ShmFlags.HugePageSize, ShmFlags.IpcCreat | ShmFlags.ShmHugetlb | ShmFlags.Mode0600);
         if (id < 0) return false;
         bool ok = true;
         long a = Kernel.Shmat(Task, id, 0, 0);
@@ -36,7 +36,7 @@ public sealed class HugeTlbFaulter : Writer
             {
                 bool interleave = n % 4 == 1;
                 ok = Kernel.Mbind(Task, view, len, (int)(interleave ? MempolicyMode.Interleave : MempolicyMode.Preferred),
-                    interleave ? _all : _one, 65, 0) == 0;
+                    interleave ? _all : _one, UserNodeMask.OneWordMaxNode, 0) == 0;
             }
             for (ulong p = 0; p < HugePages; p++) ok &= Kernel.Fault(Task, view + p * ShmFlags.HugePageSize) >= 0;
             ok &= Kernel.Shmdt(Task, view) == 0;

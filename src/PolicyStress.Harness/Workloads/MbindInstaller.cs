@@ -32,6 +32,6 @@ public sealed class MbindInstaller : Writer
         ulong r = _rng % _ranges;
         var mode = (n % 3) switch { 0 => MempolicyMode.Interleave, 1 => MempolicyMode.Preferred, _ => MempolicyMode.Bind };
         var mask = mode == MempolicyMode.Interleave ? _all : _single[(int)(r % (ulong)_single.Length)];
-        return Kernel.Mbind(Task, _view + r * RangePages * Page, RangePages * Page, (int)mode, mask, 65, 0) == 0;
+        return Kernel.Mbind(Task, _view + r * RangePages * Page, RangePages * Page, (int)mode, mask, UserNodeMask.OneWordMaxNode, 0) == 0;
     }
 }

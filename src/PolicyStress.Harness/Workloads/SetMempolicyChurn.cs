@@ -23,9 +23,9 @@ public sealed class SetMempolicyChurn : Writer
     {
         int r = (n % 4) switch
         {
-            0 => Kernel.SetMempolicy(Task, (int)MempolicyMode.Interleave, _all, 65),
-            1 => Kernel.SetMempolicy(Task, (int)MempolicyMode.Preferred, _one, 65),
-            2 => Kernel.SetMempolicy(Task, (int)MempolicyMode.Bind, _all, 65),
+            0 => Kernel.SetMempolicy(Task, (int)MempolicyMode.Interleave, _all, UserNodeMask.OneWordMaxNode),
+            1 => Kernel.SetMempolicy(Task, (int)MempolicyMode.Preferred, _one, UserNodeMask.OneWordMaxNode),
+            2 => Kernel.SetMempolicy(Task, (int)MempolicyMode.Bind, _all, UserNodeMask.OneWordMaxNode),
             _ => Kernel.SetMempolicy(Task, (int)MempolicyMode.Default, null, 0),
         };
         return r == 0 && Kernel.AllocTaskPage(Task) >= 0;

@@ -1,4 +1,0 @@
-namespace PolicyStress.Cli.Conformance;
-
-/// <summary>The first disagreement of a run: after which operation, and every fact the sides differ on.</summary>
-internal sealed record Mismatch(int OpIndex, IReadOnlyList<(string What, string Kernel, string Engine)> Differences);

@@ -1,4 +1,0 @@
-namespace PolicyStress.Cli.Conformance;
-
-/// <summary>What one run did: operations applied, facts compared, and the first mismatch if any.</summary>
-internal sealed record RunOutcome(int Ops, long Checks, Mismatch? Mismatch);
