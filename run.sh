@@ -3,6 +3,7 @@
 #   ./run.sh              restore, build (Release) and run the default suite on this machine
 #   ./run.sh test         restore, build and run every test
 #   ./run.sh bench ...    BenchmarkDotNet micro-benchmarks of the engine (args go to BenchmarkDotNet)
+#   ./run.sh profile ...  one `run` configuration under dotnet-trace (restores the local tools first)
 #   ./run.sh <verb> ...   run `policystress <verb> ...` (figures, run, suite, conformance, topology, ...)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -36,12 +37,22 @@ case "$verb" in
     shift
     build
     [ $# -eq 0 ] && set -- --filter '*' --job short
-    exec dotnet bench/PolicyStress.Benchmarks/bin/Release/net10.0/PolicyStress.Benchmarks.dll --artifacts results/bench "$@"
+    # Artifacts (CSV, full JSON, markdown, logs) per commit under results/bench/ (git-ignored), unless given.
+    case " $* " in
+      *" --artifacts "*|*" -a "*) ;;
+      *) set -- --artifacts "results/bench/$(git rev-parse --short=12 HEAD 2>/dev/null || echo no-git)" "$@" ;;
+    esac
+    exec dotnet bench/PolicyStress.Benchmarks/bin/Release/net10.0/PolicyStress.Benchmarks.dll "$@"
     ;;
+  profile)
+    # dotnet-trace is a local tool (dotnet-tools.json): restored only for the verb that needs it.
+    dotnet tool restore -v quiet > /dev/null
+    ;&
   *)
     build
     # No verb: the default suite (README, "Two commands").
     [ $# -eq 0 ] && set -- suite
-    exec dotnet src/PolicyStress.Cli/bin/Release/net10.0/policystress.dll "$@"
+    # The apphost, so the process is named policystress (dotnet-counters monitor -n policystress).
+    exec src/PolicyStress.Cli/bin/Release/net10.0/policystress "$@"
     ;;
 esac

@@ -16,6 +16,8 @@ public static class Program
             TopologyCommand.Create(),
             ConformanceCommand.Create(),
             CompareCommand.Create(),
+            PlotCommand.Create(),
+            ProfileCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -11,119 +11,159 @@ public sealed class CompareTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>One rep of a configuration; everything not given is a plausible constant.</summary>
     private static ResultRow Row(string scheme, int tasks, double faultsPerSec, int rep = 1, string workload = "pft",
-        double latP99 = 500, long findings = 0, bool auditFailed = false, string host = "vm", string commit = "aaaaaaaaaaaa")
-    {
-        var r = new ResultRow();
-        r.Set("schema_version", CsvSchema.Version);
-        r["utc_start"] = "2026-11-26T12:00:00Z";
-        r["git_commit"] = commit;
-        r.Set("git_dirty", false);
-        r["host"] = host;
-        r["os"] = "Linux";
-        r["kernel_release"] = "6.18.0";
-        r["cpu_model"] = "Test CPU";
-        r.Set("logical_cpus", 2);
-        r.Set("topology_nodes", 1);
-        r["workload"] = workload;
-        r["scheme"] = scheme;
-        r["sp_lock"] = "rwlock";
-        r["bugs"] = "none";
-        r.Set("tasks", tasks);
-        r.Set("threads_per_mm", 1);
-        r["placement"] = "spread";
-        r.Set("rep", rep);
-        r.Set("mbind_rate", 2000);
-        r.Set("pages_per_task", 256);
-        r.Set("faults_per_s", faultsPerSec);
-        r.Set("lat_p99_ns", latP99);
-        r.Set("findings", findings);
-        r.Set("claims_safety", true);
-        r.Set("audit_failed", auditFailed);
-        return r;
-    }
+        double latP99 = 500, long findings = 0, bool auditFailed = false, string host = "vm", string commit = "aaaaaaaaaaaa",
+        double[]? intervals = null) =>
+        TestRows.Row(scheme, tasks, faultsPerSec, rep, workload, latP99, findings, auditFailed, host, commit, intervals);
 
-    private string Write(string name, params ResultRow[] rows)
-    {
-        string path = Path.Combine(_dir, name);
-        using var w = new CsvResultWriter(path);
-        foreach (var r in rows) w.Append(r);
-        return w.Complete()!;
-    }
+    private string Write(string name, params ResultRow[] rows) => TestRows.Write(_dir, name, rows);
 
-    private CompareReport Compare(ResultRow[] baseRows, ResultRow[] newRows, string threshold = "5%", string metric = "faults_per_s") =>
+    private CompareReport Compare(ResultRow[] baseRows, ResultRow[] newRows, string threshold = "5%", string metric = "faults_per_s",
+        string noise = "1ns") =>
         ResultComparer.Compare(ResultFile.Load(Write("base.csv", baseRows)), ResultFile.Load(Write("new.csv", newRows)),
-            ResultComparer.Settings(threshold, metric));
+            ResultComparer.Settings(threshold, metric, noise));
+
+    /// <summary>A deterministic sample around <paramref name="center"/>: n values spread ±spread (relative), no two equal.</summary>
+    private static double[] Around(double center, int n = 8, double spread = 0.01) =>
+        [.. Enumerable.Range(0, n).Select(i => center * (1 + spread * ((i * 7 % n) - (n - 1) / 2.0) / ((n - 1) / 2.0)))];
+
+    /// <summary>One rep with its intervals; faults_per_s is their mean, as a run writes it.</summary>
+    private static ResultRow WithIntervals(string scheme, int tasks, double[] intervals, int rep = 1) =>
+        Row(scheme, tasks, intervals.Average(), rep, intervals: intervals);
+
+    private static CompareSettings Rates(string threshold = "5%") => ResultComparer.Settings(threshold, "faults_per_s");
+
+    private static string Render(CompareReport report)
+    {
+        var w = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(w), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = 220;
+        CompareTable.Write(console, report);
+        return w.ToString();
+    }
 
     private static ConfigComparison Config(CompareReport r, string scheme, int tasks, string workload = "pft") =>
         r.Configs.Single(c => c.Key.Scheme == scheme && c.Key.Tasks == tasks.ToString() && c.Key.Workload == workload);
 
-    [Fact]
-    public void JoinsOnTheConfigurationAndTakesTheMedianOfReps()
+    [Theory]
+    [InlineData(1.10, "faster")]
+    [InlineData(0.90, "slower")]
+    [InlineData(1.02, "same")]
+    [InlineData(0.98, "same")]
+    [InlineData(1.00, "same")]
+    public void SyntheticSamplesAreDecidedByTheEquivalenceTest(double factor, string expected)
     {
-        var report = Compare(
-            [Row("lookup", 1, 100, rep: 1), Row("lookup", 1, 300, rep: 2), Row("lookup", 1, 200, rep: 3), Row("lookup", 2, 50)],
-            [Row("lookup", 2, 50), Row("lookup", 1, 400, rep: 1), Row("lookup", 1, 500, rep: 2)]);
-        Assert.Equal(2, report.Configs.Count);
-        var c = Config(report, "lookup", 1);
-        Assert.Equal(new RepStats(200, 100, 300, 3), c.Base!.Value);
-        Assert.Equal(new RepStats(450, 400, 500, 2), c.New!.Value);   // even count: mean of the middle two
-        Assert.Equal(2.25, c.Ratio!.Value, 9);
-        Assert.Equal(Verdict.Faster, c.Verdict);                    // 300 < 400: the ranges do not overlap
-        Assert.Equal(Verdict.Same, Config(report, "lookup", 2).Verdict);
-        Assert.Equal(0, report.ExitCode);
+        double[] b = Around(1e7), n = [.. Around(1e7).Reverse().Select(v => v * factor)];
+        var (effect, verdict, note) = SampleTest.Decide(b, n, Rates());
+        Assert.Equal(Enum.Parse<Verdict>(expected, ignoreCase: true), verdict);
+        Assert.Equal(factor, effect.Ratio, 2);
+        Assert.True(effect.Lower <= effect.Ratio && effect.Ratio <= effect.Upper);
+        Assert.Equal("", note);
     }
 
     [Fact]
-    public void OtherKeyColumnsSeparateConfigurations()
+    public void FewerThanFiveSamplesNeverDecide()
     {
-        var otherLock = Row("lookup", 1, 100);
+        // Fully separated 4 against 4, 20% apart: still no verdict.
+        var (effect, verdict, note) = SampleTest.Decide(Around(100, 4), Around(80, 4), Rates());
+        Assert.Equal(Verdict.Undecided, verdict);
+        Assert.Equal("needs ≥ 5 samples (base 4, new 4)", note);
+        Assert.Equal(0.8, effect.Ratio, 2);
+        // Five a side is enough.
+        Assert.Equal(Verdict.Slower, SampleTest.Decide(Around(100, 5), Around(80, 5), Rates()).Verdict);
+    }
+
+    [Fact]
+    public void LatenciesInvertTheDirection()
+    {
+        var s = ResultComparer.Settings("5%", "lat_p99_ns");
+        Assert.True(s.LowerIsBetter);
+        Assert.Equal(Verdict.Slower, SampleTest.Decide(Around(500), Around(1000), s).Verdict);
+        Assert.Equal(Verdict.Faster, SampleTest.Decide(Around(500), Around(250), s).Verdict);
+        Assert.False(ResultComparer.Settings("5%", "faults_per_cpu_s").LowerIsBetter);
+        Assert.True(ResultComparer.Settings("5%", "wait_mean_us").LowerIsBetter);
+    }
+
+    [Fact]
+    public void NoisySamplesAreUndecidedNotSame()
+    {
+        // ±30% noise, medians 3% apart: no significant change, but the CI is far wider than ±5%.
+        var (effect, verdict, note) = SampleTest.Decide(Around(100, 6, 0.3), Around(103, 6, 0.3), Rates());
+        Assert.Equal(Verdict.Undecided, verdict);
+        Assert.StartsWith("95% CI wider than ±5%", note);
+        Assert.True(effect.Lower < 0.95 && effect.Upper > 1.05);
+    }
+
+    [Fact]
+    public void TheNoiseFloorKeepsTinySignificantChangesSame()
+    {
+        // 10 faults/ns against 11: 10% faster, but 0.1 ns - 0.09 ns per fault is below a 0.05 ns floor only.
+        double[] b = Around(1e10), n = Around(1.1e10);
+        Assert.Equal(Verdict.Faster, SampleTest.Decide(b, n, ResultComparer.Settings("5%", "faults_per_s", "0.001ns")).Verdict);
+        var (_, verdict, note) = SampleTest.Decide(b, n, ResultComparer.Settings("5%", "faults_per_s", "0.05ns"));
+        Assert.Equal(Verdict.Same, verdict);
+        Assert.Equal("below the 0.05 ns noise floor", note);
+    }
+
+    [Fact]
+    public void BimodalSidesGetAnMValueNote()
+    {
+        double[] bimodal = [.. Around(100, 10, 0.01), .. Around(150, 10, 0.01)];
+        string note = SampleTest.Modality("new", bimodal);
+        Assert.Matches(@"^new (bimodal|multimodal) \(mvalue \d\.\d\)$", note);
+        Assert.Equal("", SampleTest.Modality("base", Around(100, 20)));
+        Assert.Equal("", SampleTest.Modality("base", bimodal[..11]));   // too few values to read modes from
+        Assert.Contains("new ", SampleTest.Decide(Around(125, 20, 0.2), bimodal, Rates()).Note);
+    }
+
+    [Fact]
+    public void IntervalsAreTheSamplesWhenRepsAreFew()
+    {
+        var report = Compare([WithIntervals("lookup", 1, Around(1e7, 5))], [WithIntervals("lookup", 1, Around(1e7, 5))]);
+        var c = report.Configs.Single();
+        Assert.Equal((SampleSource.Intervals, 5), (c.Base!.Source, c.Base.Values.Length));
+        Assert.Equal(Verdict.Same, c.Verdict);
+        Assert.Equal(0, report.ExitCode);
+        // Two reps of three intervals pool to six.
+        report = Compare([WithIntervals("lookup", 1, Around(1e7, 3)), WithIntervals("lookup", 1, Around(1e7, 3), rep: 2)],
+                         [WithIntervals("lookup", 1, Around(1e7, 3)), WithIntervals("lookup", 1, Around(1e7, 3), rep: 2)]);
+        Assert.Equal(6, report.Configs.Single().New!.Values.Length);
+        // Five reps or more are the samples themselves; other metrics have no intervals.
+        var reps = Enumerable.Range(1, 5).Select(r => WithIntervals("lookup", 1, Around(1e7 + r, 5), rep: r)).ToArray();
+        report = Compare(reps, reps);
+        Assert.Equal((SampleSource.Reps, 5), (report.Configs.Single().Base!.Source, report.Configs.Single().Base!.Values.Length));
+        report = Compare([WithIntervals("lookup", 1, Around(1e7, 5))], [WithIntervals("lookup", 1, Around(1e7, 5))], metric: "lat_p99_ns");
+        Assert.Equal((SampleSource.Reps, Verdict.Undecided), (report.Configs.Single().Base!.Source, report.Configs.Single().Verdict));
+    }
+
+    [Fact]
+    public void ACopyWithOneConfigurationScaledByPointEightIsSlowerForItAlone()
+    {
+        // What a user does to check the gate: copy a run and scale one row's faults_per_s cell (not its intervals).
+        ResultRow[] run = [WithIntervals("lookup", 1, Around(1.5e7, 5)), WithIntervals("none", 1, Around(2e7, 5)),
+                           WithIntervals("lookup", 2, Around(1.4e7, 5))];
+        var copy = run.Select(r => { var c = new ResultRow(); for (int i = 0; i < r.Values.Count; i++) c[CsvSchema.Columns[i].Name] = r.Values[i]; return c; }).ToArray();
+        copy[1].Set("faults_per_s", copy[1].GetDouble("faults_per_s") * 0.8);
+        var report = Compare(run, copy);
+        Assert.Equal(Verdict.Slower, Config(report, "none", 1).Verdict);
+        Assert.Equal(0.8, Config(report, "none", 1).Effect!.Ratio, 3);
+        Assert.Equal(Verdict.Same, Config(report, "lookup", 1).Verdict);
+        Assert.Equal(Verdict.Same, Config(report, "lookup", 2).Verdict);
+        Assert.Equal(1, report.ExitCode);
+        Assert.Equal(0, Compare(run, run).ExitCode);
+    }
+
+    [Fact]
+    public void JoinsOnTheConfiguration()
+    {
+        var otherLock = WithIntervals("lookup", 1, Around(100, 5));
         otherLock["sp_lock"] = "snapshot";
-        var otherPages = Row("lookup", 1, 100);
+        var otherPages = WithIntervals("lookup", 1, Around(100, 5));
         otherPages.Set("pages_per_task", 512);
-        var report = Compare([Row("lookup", 1, 100), otherLock, otherPages], [Row("lookup", 1, 100), otherLock, otherPages]);
+        ResultRow[] rows = [WithIntervals("lookup", 1, Around(100, 5)), otherLock, otherPages];
+        var report = Compare(rows, rows);
         Assert.Equal(3, report.Configs.Count);
         Assert.All(report.Configs, c => Assert.Equal(Verdict.Same, c.Verdict));
-    }
-
-    [Theory]
-    [InlineData(104, "5%", "same")]
-    [InlineData(106, "5%", "likelyfaster")]
-    [InlineData(94, "5%", "likelyslower")]
-    [InlineData(96, "5%", "same")]
-    [InlineData(104, "0%", "likelyfaster")]
-    [InlineData(80, "25", "same")]
-    [InlineData(100, "0%", "same")]
-    public void SingleRepsOnlyHintBeyondTheThreshold(double newValue, string threshold, string expected)
-    {
-        var report = Compare([Row("lookup", 1, 100)], [Row("lookup", 1, newValue)], threshold);
-        Assert.Equal(Enum.Parse<Verdict>(expected, ignoreCase: true), report.Configs.Single().Verdict);
-        Assert.Equal(0, report.ExitCode);   // one rep shows no noise: a hint never fails a comparison
-    }
-
-    [Theory]
-    [InlineData(106, 107, "faster")]
-    [InlineData(93, 94, "slower")]
-    [InlineData(98, 110, "same")]
-    public void RepeatedRunsDecideByThresholdAndRanges(double new1, double new2, string expected)
-    {
-        var report = Compare([Row("lookup", 1, 99, rep: 1), Row("lookup", 1, 101, rep: 2)],
-                             [Row("lookup", 1, new1, rep: 1), Row("lookup", 1, new2, rep: 2)]);
-        Assert.Equal(Enum.Parse<Verdict>(expected, ignoreCase: true), report.Configs.Single().Verdict);
-        Assert.Equal(expected == "slower" ? 1 : 0, report.ExitCode);
-    }
-
-    [Fact]
-    public void OverlappingRangesAreTheSameWhateverTheMedians()
-    {
-        // Medians 100 and 130 (30% apart) but 120 in base reaches 110 in new: noise, not a change.
-        var report = Compare([Row("lookup", 1, 80, rep: 1), Row("lookup", 1, 120, rep: 2)],
-                             [Row("lookup", 1, 110, rep: 1), Row("lookup", 1, 150, rep: 2)]);
-        Assert.Equal(Verdict.Same, report.Configs.Single().Verdict);
-        // One rep on a side: no range to trust, so beyond the threshold it is only a hint.
-        report = Compare([Row("lookup", 1, 100)], [Row("lookup", 1, 110, rep: 1), Row("lookup", 1, 150, rep: 2)]);
-        Assert.Equal(Verdict.LikelyFaster, report.Configs.Single().Verdict);
     }
 
     [Fact]
@@ -133,7 +173,7 @@ public sealed class CompareTests : IDisposable
         var onlyBase = Config(report, "vma-held", 1);
         Assert.Equal(Verdict.OnlyInBase, onlyBase.Verdict);
         Assert.Null(onlyBase.New);
-        Assert.Null(onlyBase.Ratio);
+        Assert.Null(onlyBase.Effect);
         var onlyNew = Config(report, "none", 2, "wis");
         Assert.Equal(Verdict.OnlyInNew, onlyNew.Verdict);
         Assert.Null(onlyNew.Base);
@@ -142,33 +182,16 @@ public sealed class CompareTests : IDisposable
     }
 
     [Fact]
-    public void LatencyColumnsInvertTheVerdict()
-    {
-        var report = Compare([Row("lookup", 1, 100, latP99: 500), Row("lookup", 1, 100, rep: 2, latP99: 510),
-                              Row("none", 1, 100, latP99: 500), Row("none", 1, 100, rep: 2, latP99: 510)],
-                             [Row("lookup", 1, 100, latP99: 1000), Row("lookup", 1, 100, rep: 2, latP99: 1010),
-                              Row("none", 1, 100, latP99: 250), Row("none", 1, 100, rep: 2, latP99: 260)], metric: "lat_p99_ns");
-        Assert.True(report.Settings.LowerIsBetter);
-        Assert.Equal(Verdict.Slower, Config(report, "lookup", 1).Verdict);   // latency doubled
-        Assert.Equal(Verdict.Faster, Config(report, "none", 1).Verdict);     // latency halved
-        Assert.Equal(1, report.ExitCode);
-        Assert.False(ResultComparer.Settings("5%", "faults_per_cpu_s").LowerIsBetter);
-        Assert.True(ResultComparer.Settings("5%", "wait_mean_us").LowerIsBetter);
-    }
-
-    [Fact]
     public void EmptyMetricCellsGiveNoValueAndZeroBasesDoNotDivide()
     {
         var report = Compare([Row("lookup", 1, 100)], [Row("lookup", 1, 100)], metric: "wait_mean_us");   // empty in both
         Assert.Equal(Verdict.NoValue, report.Configs.Single().Verdict);
-        report = Compare([Row("lookup", 1, 0)], [Row("lookup", 1, 0)]);
-        Assert.Equal((1.0, Verdict.Same), (report.Configs.Single().Ratio, report.Configs.Single().Verdict));
-        report = Compare([Row("lookup", 1, 0)], [Row("lookup", 1, 5)]);
-        Assert.Equal((double.PositiveInfinity, Verdict.LikelyFaster), (report.Configs.Single().Ratio, report.Configs.Single().Verdict));
+        Assert.Equal(new Effect(1, 1, 1), SampleTest.RatioWithCi([0, 0, 0, 0, 0], [0, 0, 0, 0, 0]));
+        Assert.Equal(double.PositiveInfinity, SampleTest.RatioWithCi([0, 0, 0, 0, 0], Around(5, 5)).Ratio);
     }
 
     [Fact]
-    public void FindingsAreSummedAndANewAuditFailureFails()
+    public void FindingsAreSummedAndOnlyANewAuditFailureFails()
     {
         var report = Compare([Row("vma-held", 1, 100, findings: 2), Row("lookup", 1, 100)],
                              [Row("vma-held", 1, 100, findings: 3, rep: 1), Row("vma-held", 1, 100, findings: 4, rep: 2),
@@ -176,12 +199,28 @@ public sealed class CompareTests : IDisposable
         var v = Config(report, "vma-held", 1);
         Assert.Equal((2L, 7L), (v.Base!.Findings, v.New!.Findings));
         Assert.True(Config(report, "lookup", 1).New!.AuditFailed);
-        Assert.Equal(Verdict.Same, Config(report, "lookup", 1).Verdict);
         Assert.Equal(1, report.NewAuditFailures);
         Assert.Equal(1, report.ExitCode);
-        // A failure in base only is history, not this change's doing.
-        report = Compare([Row("lookup", 1, 100, findings: 1, auditFailed: true)], [Row("lookup", 1, 100)]);
-        Assert.Equal(0, report.ExitCode);
+        // A failure in base only is history; one in both is not new (run itself exits 3 on it).
+        Assert.Equal(0, Compare([Row("lookup", 1, 100, findings: 1, auditFailed: true)], [Row("lookup", 1, 100)]).ExitCode);
+        Assert.Equal(0, Compare([Row("lookup", 1, 100, findings: 1, auditFailed: true)], [Row("lookup", 1, 100, findings: 1, auditFailed: true)]).ExitCode);
+    }
+
+    [Fact]
+    public void SettingsThatChangeANumbersMeaningGetOneWarningLineEach()
+    {
+        var a = Row("lookup", 1, 100);
+        var b = Row("lookup", 1, 100, host: "big");
+        b.Set("duration_s", 3.0);
+        b["dotnet_version"] = ".NET 11.0.0";
+        var report = Compare([a], [b]);
+        Assert.Equal(3, report.Warnings.Count);
+        Assert.Contains("warning: different measured duration (duration_s: base 2; new 3): the numbers do not mean the same thing", report.Warnings);
+        Assert.Contains(report.Warnings, w => w.StartsWith("warning: different host (host: base vm; new big)", StringComparison.Ordinal));
+        Assert.Contains(report.Warnings, w => w.StartsWith("warning: different .NET version", StringComparison.Ordinal));
+        Assert.Empty(Compare([a], [a]).Warnings);
+        Assert.All(CompareColumns.Meaning, m => Assert.Contains(m.Column, CsvSchema.Columns.Select(c => c.Name)));
+        Assert.All(CompareColumns.Key, k => Assert.Contains(k, CsvSchema.Columns.Select(c => c.Name)));
     }
 
     [Fact]
@@ -191,52 +230,51 @@ public sealed class CompareTests : IDisposable
         Assert.Equal(("111111111111", "vm", "Test CPU", "2", "6.18.0", 1), (report.Base.GitCommit, report.Base.Host, report.Base.CpuModel,
             report.Base.LogicalCpus, report.Base.KernelRelease, report.Base.Rows));
         Assert.Equal("222222222222", report.New.GitCommit);
-        Assert.True(report.HostsDiffer);
-        Assert.False(report.CpuModelsDiffer);
     }
 
     [Fact]
-    public void RenderingShowsProvenanceVerdictsFindingsAndTheHostWarning()
+    public void RenderingShowsProvenanceVerdictsEffectsFindingsAndWarnings()
     {
-        var report = Compare([Row("lookup", 1, 100), Row("lookup", 1, 101, rep: 2), Row("vma-held", 1, 100)],
-                             [Row("lookup", 1, 50, findings: 1, auditFailed: true, host: "big"), Row("lookup", 1, 51, rep: 2, host: "big"),
-                              Row("none", 1, 100, host: "big")]);
-        var w = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(w), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 160;
-        CompareTable.Write(console, report);
-        string text = w.ToString();
+        var report = Compare([WithIntervals("lookup", 1, Around(100, 5)), Row("vma-held", 1, 100), Row("lookup", 2, 100)],
+                             [Row("lookup", 1, 50, findings: 1, auditFailed: true, host: "big", intervals: Around(50, 5)),
+                              Row("none", 1, 100, host: "big"), Row("lookup", 2, 100, host: "big")]);
+        string text = Render(report);
         Assert.StartsWith("base: ", text);
         Assert.Contains("commit aaaaaaaaaaaa, host vm, Test CPU, 2 logical CPUs, kernel 6.18.0; 3 rows", text);
-        Assert.Contains("warning: different hosts (vm vs big)", text);
-        Assert.Contains("0.50x", text);
+        Assert.Contains("warning: different host (host: base vm; new big)", text);
+        Assert.Contains("Mann-Whitney equivalence test", text);
+        Assert.Contains("0.50x [", text);
+        Assert.Contains("5 / 5 intervals", text);
         Assert.Contains("slower", text);
+        Assert.Contains("needs ≥ 5 samples (base 1, new 1)", text);
         Assert.Contains("only in base", text);
         Assert.Contains("only in new", text);
         Assert.Contains("0 → 1 AUDIT FAILED", text);
-        Assert.Contains("compare: 3 configurations: 0 faster, 1 slower, 0 same, 1 only in base, 1 only in new; 1 failed their audit in new (exit 1)", text);
-        report = Compare([Row("lookup", 1, 100)], [Row("lookup", 1, 50)]);
-        w = new StringWriter();
-        console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(w), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 160;
-        CompareTable.Write(console, report);
-        Assert.Contains("slower?", w.ToString());
-        Assert.Contains("0 faster? and 1 slower? on single reps (use --reps 3 to decide)", w.ToString());
+        Assert.Contains("compare: 4 configurations: 0 faster, 1 slower, 0 same, 1 undecided, 1 only in base, 1 only in new; 1 newly failed their audit (exit 1)", text);
     }
 
     [Fact]
     public void ExitCodeIsOneOnlyForASlowdownBeyondTheThreshold()
     {
-        string a = Write("a.csv", Row("lookup", 1, 100), Row("lookup", 1, 101, rep: 2));
-        string same = Write("same.csv", Row("lookup", 1, 102), Row("lookup", 1, 100, rep: 2));
-        string slower = Write("slower.csv", Row("lookup", 1, 50), Row("lookup", 1, 51, rep: 2));
+        string a = Write("a.csv", WithIntervals("lookup", 1, Around(100, 5)));
+        string same = Write("same.csv", WithIntervals("lookup", 1, Around(100.5, 5)));
+        string slower = Write("slower.csv", WithIntervals("lookup", 1, Around(50, 5)));
         string single = Write("single.csv", Row("lookup", 1, 50));
-        Assert.Equal(0, Program.Main(["compare", a, single]));   // one rep: "slower?" is a hint, not a failure
+        Assert.Equal(0, Program.Main(["compare", a, single]));   // one value: undecided, never a failure
         Assert.Equal(0, Program.Main(["compare", a, same]));
         Assert.Equal(0, Program.Main(["compare", slower, a]));
         Assert.Equal(1, Program.Main(["compare", a, slower]));
-        Assert.Equal(0, Program.Main(["compare", a, slower, "--threshold", "60%"]));
-        Assert.Equal(1, Program.Main(["compare", a, slower, "--metric", "faults_per_s", "--threshold", "10"]));
+        Assert.Equal(0, Program.Main(["compare", a, slower, "--threshold", "110%"]));
+        Assert.Equal(1, Program.Main(["compare", a, slower, "--metric", "faults_per_s", "--threshold", "10", "--noise", "0"]));
+    }
+
+    [Fact]
+    public void ADirectoryIsAUsageErrorSaidInOneLine()
+    {
+        string a = Write("a.csv", Row("lookup", 1, 100));
+        Assert.Equal(2, Program.Main(["compare", _dir, a]));
+        Assert.Equal($"{_dir}: is a directory; compare takes two result CSV files (results/*.csv)",
+            Assert.Throws<UsageException>(() => ResultFile.Load(_dir)).Message);
     }
 
     [Theory]
@@ -244,6 +282,7 @@ public sealed class CompareTests : IDisposable
     [InlineData("--threshold", "-5%")]
     [InlineData("--metric", "scheme")]
     [InlineData("--metric", "no_such_column")]
+    [InlineData("--noise", "fast")]
     public void BadOptionIsExitCode2(string option, string value)
     {
         string a = Write("a.csv", Row("lookup", 1, 100));
@@ -322,8 +361,8 @@ public sealed class CompareTests : IDisposable
     [Fact]
     public void MedianIsTheMiddleValueOrTheMeanOfTheTwoMiddleOnes()
     {
-        Assert.Equal(2, ResultComparer.Median([3, 1, 2]));
-        Assert.Equal(2.5, ResultComparer.Median([4, 1, 3, 2]));
-        Assert.Equal(7, ResultComparer.Median([7]));
+        Assert.Equal(2, SampleTest.Median([3, 1, 2]));
+        Assert.Equal(2.5, SampleTest.Median([4, 1, 3, 2]));
+        Assert.Equal(7, SampleTest.Median([7]));
     }
 }

@@ -33,6 +33,19 @@ public sealed class WorkloadRunTests
         // The writers ran beside the faulters. Not each of them: one numa_maps read on the spinlock tree can
         // outlast the 200 ms window on two loaded CPUs, and an operation is counted only inside it.
         if (w == WorkloadKind.Churn) Assert.True(o.Writers.Values.Sum(ws => ws.Ops) > 0);
+        // One rate per measured interval, each a sum over tasks like the whole window's.
+        Assert.Equal(2, o.IntervalFaultsPerSec.Length);
+        Assert.All(o.IntervalFaultsPerSec, r => Assert.True(r > 0));
+        Assert.InRange(o.TaskCv, 0, 2);
+    }
+
+    [Fact]
+    public void CoefficientOfVariationIsTheSampleStddevOverTheMean()
+    {
+        Assert.Equal(0, StressRunner.CoefficientOfVariation([5.0]));
+        Assert.Equal(0, StressRunner.CoefficientOfVariation([3.0, 3.0, 3.0]));
+        // mean 2, sample variance ((1)^2 + 0 + 1^2) / 2 = 1.
+        Assert.Equal(0.5, StressRunner.CoefficientOfVariation([1.0, 2.0, 3.0]), 12);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ internal static class RunCommand
         var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, none", "none");
         var duration = new Option<string>("--duration") { Description = "Measured time per point (e.g. 3s, 500ms)", DefaultValueFactory = _ => "2s" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before measuring", DefaultValueFactory = _ => "1s" };
-        var interval = new Option<string>("--interval") { Description = "Measured interval length, at most the duration (left out: 1s, or --duration if that is shorter)", DefaultValueFactory = _ => "1s" };
+        var interval = new Option<string>("--interval") { Description = "Measured interval length, at most the duration (left out: 200ms, ten a point at the default duration: compare's samples at one rep; or --duration if that is shorter)", DefaultValueFactory = _ => "200ms" };
         var reps = OptionParsing.Int("--reps", "Repetitions of each point", 1);
         var tpm = OptionParsing.Int("--threads-per-mm", "Tasks sharing one mm (thread model); 1 = one process per task", 1);
         var rate = OptionParsing.Int("--mbind-rate", "Installer mbind calls per second (churn)", 2000);
@@ -72,7 +72,7 @@ internal static class RunCommand
                 .Expand(parse.GetValue(reps));
             if (configs.Count == 0) throw new UsageException("run: nothing to run (an empty list was given)");
             CpuBudget.Check(configs, topology, parse.GetValue(oversubscribe));
-            var (_, exit, csvLine) = SweepSession.Execute(configs, topology, o.Output(parse, "run"), auditEveryPoint: true);
+            var (_, exit, csvLine, _) = SweepSession.Execute(configs, topology, o.Output(parse, "run"), auditEveryPoint: true);
             Console.Out.WriteLine(csvLine);
             return exit;
         });

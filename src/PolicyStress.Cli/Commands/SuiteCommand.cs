@@ -31,11 +31,12 @@ internal static class SuiteCommand
             bool q = parse.GetValue(quick);
             var configs = SuitePlan.Create(topology, q, parse.GetValue(reps), SuitePlan.Template(q) with { Placement = placement });
             CpuBudget.Check(configs, topology, oversubscribe: false);
-            var (result, exit, csvLine) = SweepSession.Execute(configs, topology, o.Output(parse, q ? "suite-quick" : "suite"), auditEveryPoint: false);
+            var (result, exit, csvLine, csv) = SweepSession.Execute(configs, topology, o.Output(parse, q ? "suite-quick" : "suite"), auditEveryPoint: false);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
             console.Profile.Width = Math.Max(console.Profile.Width, 120);   // redirected output defaults to 80 and wraps scheme names
             SuiteReport.Write(console, result.Points);
             Console.Out.WriteLine(csvLine);
+            if (csv is not null) PlotCommand.DrawBeside(csv, [.. result.Points.Select(p => p.Row)]);
             return exit;
         });
         return cmd;

@@ -33,9 +33,10 @@ internal static class SweepSession
 
     /// <summary>
     /// Check the result file, run the points, publish the file, print per-point lines (audit lines too when
-    /// asked); returns what finished, the exit code and the csv line to print last.
+    /// asked); returns what finished, the exit code, the csv line to print last and the published file (null
+    /// when none was).
     /// </summary>
-    public static (SweepResult Result, int Exit, string CsvLine) Execute(IReadOnlyList<RunConfig> configs, RunTopology topology,
+    public static (SweepResult Result, int Exit, string CsvLine, string? Csv) Execute(IReadOnlyList<RunConfig> configs, RunTopology topology,
         CsvOutput output, bool auditEveryPoint)
     {
         var provenance = Provenance.Capture();
@@ -60,7 +61,7 @@ internal static class SweepSession
             }
         }
 
-        return (result, Report(result, configs.Count, signals, writeError, written, out string csvLine), csvLine);
+        return (result, Report(result, configs.Count, signals, writeError, written, out string csvLine), csvLine, writeError is null ? written : null);
     }
 
     /// <summary>The closing lines (interrupted, not measured, a failed file) and the exit code.</summary>

@@ -12,7 +12,7 @@ internal static class MetricColumns
     [
         "utc_start", "git_commit", "git_dirty", "host", "os", "kernel_release", "cpu_model", "topology", "allowed_cpus",
         "dotnet_version", "gc_mode", "tiered_compilation", "tiered_pgo", "workload", "scheme", "sp_lock", "bugs",
-        "placement", "cpus", "observed_cpus", "claims_safety", "audit_failed",
+        "placement", "cpus", "observed_cpus", "claims_safety", "audit_failed", "interval_faults_per_s",
     ];
 
     public static IEnumerable<string> All => CsvSchema.Columns.Select(c => c.Name).Where(n => !NotNumeric.Contains(n));

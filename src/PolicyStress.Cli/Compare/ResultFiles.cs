@@ -11,6 +11,7 @@ internal sealed record ResultFile(string Path, IReadOnlyList<ResultRow> Rows)
     /// </summary>
     public static ResultFile Load(string path)
     {
+        if (Directory.Exists(path)) throw new UsageException($"{path}: is a directory; compare takes two result CSV files (results/*.csv)");
         List<ResultRow> rows;
         try
         {

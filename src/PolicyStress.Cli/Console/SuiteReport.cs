@@ -9,7 +9,8 @@ namespace PolicyStress.Cli.ConsoleUi;
 /// </summary>
 internal static class SuiteReport
 {
-    private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] Sections = [SummaryTable.Write, ConclusionsSection.Write, SpreadSection.Write];
+    private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] Sections =
+        [SummaryTable.Write, ConclusionsSection.Write, SpreadSection.Write, ScalingTable.Write];
 
     public static void Write(IAnsiConsole console, IReadOnlyList<SweepPoint> points)
     {

@@ -73,6 +73,8 @@ public static class CsvSchema
             ("faults_per_cpu_s", "faults per second of faulting-thread CPU time"),
             ("task_min_faults_per_s", "slowest task's faults per second (fairness)"),
             ("task_max_faults_per_s", "fastest task's faults per second"),
+            ("task_cv", "fairness: coefficient of variation of the tasks' faults per second (sample stddev / mean; 0 with one task)"),
+            ("interval_faults_per_s", "faults per second of each measured interval, summed over tasks, ':'-separated (not independent samples)"),
             ("lat_samples", "timed faults in the measured window"),
             ("lat_p50_ns", "fault latency median, ns (log-linear histogram, <=3% error)"),
             ("lat_p99_ns", "fault latency 99th percentile, ns"),

@@ -31,16 +31,20 @@ public sealed class ResultRow
     /// A fixed-point number with the column's decimals (<see cref="CsvSchema.Decimals"/>); empty when not
     /// finite. A value that rounds to zero is written as 0, never -0, so a diff sees no sign noise.
     /// </summary>
-    public void Set(string column, double v)
-    {
-        int decimals = CsvSchema.Decimals(column);
-        double r = Math.Round(v, decimals, MidpointRounding.AwayFromZero);
-        this[column] = !double.IsFinite(r) ? "" : (r == 0 ? 0.0 : r).ToString("F" + decimals, CultureInfo.InvariantCulture);
-    }
+    public void Set(string column, double v) => this[column] = Format(column, v);
+    /// <summary>A list of numbers, each as <see cref="Set(string, double)"/> writes one, ':'-separated like the schema's other lists.</summary>
+    public void Set(string column, IEnumerable<double> values) => this[column] = string.Join(':', values.Select(v => Format(column, v)));
 
     public double GetDouble(string column) => double.Parse(this[column], CultureInfo.InvariantCulture);
     public long GetLong(string column) => long.Parse(this[column], CultureInfo.InvariantCulture);
     public bool GetBool(string column) => this[column] == "true";
+
+    private static string Format(string column, double v)
+    {
+        int decimals = CsvSchema.Decimals(column);
+        double r = Math.Round(v, decimals, MidpointRounding.AwayFromZero);
+        return !double.IsFinite(r) ? "" : (r == 0 ? 0.0 : r).ToString("F" + decimals, CultureInfo.InvariantCulture);
+    }
 
     private static int Ordinal(string column) =>
         Index.TryGetValue(column, out int i) ? i : throw new KeyNotFoundException($"no CSV column '{column}' in schema {CsvSchema.Version}");

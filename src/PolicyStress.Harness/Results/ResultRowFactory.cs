@@ -55,6 +55,8 @@ public static class ResultRowFactory
         r.Set("faults_per_cpu_s", o.FaultsPerCpuSec);
         r.Set("task_min_faults_per_s", o.TaskMinFaultsPerSec);
         r.Set("task_max_faults_per_s", o.TaskMaxFaultsPerSec);
+        r.Set("task_cv", o.TaskCv);
+        r.Set("interval_faults_per_s", o.IntervalFaultsPerSec);
         r.Set("lat_samples", o.LatencySamples);
         r.Set("lat_p50_ns", o.LatP50Ns);
         r.Set("lat_p99_ns", o.LatP99Ns);

@@ -13,7 +13,9 @@ namespace PolicyStress.Harness.Running;
 public sealed class LatencyHistogram
 {
     private const int SubBits = 5, Sub = 1 << SubBits, Linear = 2 * Sub;
-    private readonly long[] _counts = new long[Linear + (63 - SubBits - 1) * Sub];
+    /// <summary>Buckets per histogram: every 64-bit tick count has one (1,888 longs: 15 KB per recording task).</summary>
+    internal const int Buckets = Linear + (63 - SubBits - 1) * Sub;
+    private readonly long[] _counts = new long[Buckets];
     // The totals written on every record are padded (CacheLine): histograms of different workers are
     // allocated back to back, and their hot fields must not share a cache line.
     [StructLayout(LayoutKind.Explicit, Size = 2 * CacheLine.Size)]

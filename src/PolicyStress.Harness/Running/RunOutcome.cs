@@ -20,6 +20,10 @@ public sealed record RunOutcome
     public required double FaultsPerCpuSec { get; init; }
     public required double TaskMinFaultsPerSec { get; init; }
     public required double TaskMaxFaultsPerSec { get; init; }
+    /// <summary>Sample standard deviation of the tasks' faults per second over their mean (0 with one task).</summary>
+    public required double TaskCv { get; init; }
+    /// <summary>Each measured interval's faults per second, summed over tasks like <see cref="FaultsPerSec"/>.</summary>
+    public required double[] IntervalFaultsPerSec { get; init; }
     public required long LatencySamples { get; init; }
     public required double LatP50Ns { get; init; }
     public required double LatP99Ns { get; init; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using PolicyStress.Engine;
+using PolicyStress.Harness.Results;
 using PolicyStress.Harness.Topology;
 using PolicyStress.Harness.Workloads;
 
@@ -46,7 +47,10 @@ public static class StressRunner
             threads.Add(new Thread(w.Run) { IsBackground = true, Name = $"faulter-{i}" });
         }
         var writers = workload.Writers.Select(w => new WriterWorker(kernel, w, control)).ToList();
-        threads.AddRange(writers.Select((w, i) => new Thread(w.Run) { IsBackground = true, Name = $"writer-{i}" }));
+        // Named by kind, so a trace or `top -H` shows which writer is which.
+        threads.AddRange(writers.Select((w, i) => new Thread(w.Run)
+            { IsBackground = true, Name = $"writer-{CsvSchema.WriterPrefixes[(int)workload.Writers[i].Kind]}" }));
+        using var meter = RunMeter.Track(config, kernel, workload, writers);
         foreach (var t in threads) t.Start();
 
         using var reg = cancel.Register(() => control.Fail(new OperationCanceledException(cancel)));
@@ -69,6 +73,7 @@ public static class StressRunner
     {
         int n = slots.Length, last = control.Intervals;
         double f = 0, cpuNs = 0, refs = 0, sumRate = 0, min = double.MaxValue, max = 0, secs = 0, shortest = double.MaxValue;
+        var rates = new double[n];
         for (int i = 0; i < n; i++)
         {
             double fi = c.Faults[i, last] - c.Faults[i, 0];
@@ -78,6 +83,7 @@ public static class StressRunner
             cpuNs += c.CpuNs[i, last] - c.CpuNs[i, 0];
             refs += c.Refs[i, last] - c.Refs[i, 0];
             sumRate += rate;
+            rates[i] = rate;
             min = Math.Min(min, rate);
             max = Math.Max(max, rate);
             secs += dt;
@@ -111,6 +117,8 @@ public static class StressRunner
             FaultsPerCpuSec = cpuNs > 0 ? f / (cpuNs / 1e9) : 0,
             TaskMinFaultsPerSec = n > 0 ? min : 0,
             TaskMaxFaultsPerSec = max,
+            TaskCv = CoefficientOfVariation(rates),
+            IntervalFaultsPerSec = IntervalRates(c, n, last),
             LatencySamples = lat.Count,
             LatP50Ns = lat.QuantileNs(0.5),
             LatP99Ns = lat.QuantileNs(0.99),
@@ -123,5 +131,28 @@ public static class StressRunner
             Audit = kernel.Audit(),
             ClaimsSafety = kernel.Config.ClaimsSafety,
         };
+    }
+
+    /// <summary>Sample standard deviation over the mean (perf bench's "± x%" is this × 100); 0 for one value.</summary>
+    internal static double CoefficientOfVariation(IReadOnlyList<double> v)
+    {
+        if (v.Count < 2) return 0;
+        double mean = v.Average();
+        if (mean <= 0) return 0;
+        double ss = v.Sum(x => (x - mean) * (x - mean));
+        return Math.Sqrt(ss / (v.Count - 1)) / mean;
+    }
+
+    /// <summary>Interval k's rate: the tasks' faults between boundaries k-1 and k over each task's own time between them, summed.</summary>
+    private static double[] IntervalRates(Collector c, int tasks, int intervals)
+    {
+        var rates = new double[intervals];
+        for (int k = 1; k <= intervals; k++)
+            for (int i = 0; i < tasks; i++)
+            {
+                double dt = (double)(c.Ts[i, k] - c.Ts[i, k - 1]) / Stopwatch.Frequency;
+                if (dt > 0) rates[k - 1] += (c.Faults[i, k] - c.Faults[i, k - 1]) / dt;
+            }
+        return rates;
     }
 }

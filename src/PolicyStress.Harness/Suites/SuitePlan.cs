@@ -29,12 +29,13 @@ public static class SuitePlan
     private static readonly Section[] Sections = [Schemes, Spread];
 
     /// <summary>
-    /// Five measured intervals per point, so that every row carries five samples (what compare needs a
-    /// side). Full: 0.5 s warm-up + 5 × 0.4 s. Quick: 0.1 s + 5 × 0.08 s.
+    /// Ten measured intervals per point, so that every row carries ten samples: compare needs five a side,
+    /// and ten narrow the ratio's CI enough to call two runs of one binary the same. Full: 0.5 s warm-up +
+    /// 10 × 0.2 s. Quick: 0.1 s + 10 × 40 ms.
     /// </summary>
     public static RunConfig Template(bool quick) => quick
-        ? new RunConfig { Warmup = TimeSpan.FromMilliseconds(100), Duration = TimeSpan.FromMilliseconds(400), Interval = TimeSpan.FromMilliseconds(80) }
-        : new RunConfig { Warmup = TimeSpan.FromMilliseconds(500), Duration = TimeSpan.FromSeconds(2), Interval = TimeSpan.FromMilliseconds(400) };
+        ? new RunConfig { Warmup = TimeSpan.FromMilliseconds(100), Duration = TimeSpan.FromMilliseconds(400), Interval = TimeSpan.FromMilliseconds(40) }
+        : new RunConfig { Warmup = TimeSpan.FromMilliseconds(500), Duration = TimeSpan.FromSeconds(2), Interval = TimeSpan.FromMilliseconds(200) };
 
     public static List<RunConfig> Create(RunTopology topology, bool quick, int reps = 1, RunConfig? template = null)
     {
