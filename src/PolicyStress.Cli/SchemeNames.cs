@@ -18,6 +18,7 @@ public static class SchemeNames
     [
         ("set-mempolicy-unlocked", Bugs2007.SetMempolicyUnlocked), ("interleave-leak", Bugs2007.InterleaveLeak),
         ("huge-interleave-put", Bugs2007.HugeInterleavePut), ("shm-hugetlb-noref", Bugs2007.ShmHugetlbNoref),
+        ("get-mempolicy-leak", Bugs2007.GetMempolicyLeak),
     ];
 
     public static string Name(RefScheme s) => Array.Find(Schemes, x => x.Value == s).Name;

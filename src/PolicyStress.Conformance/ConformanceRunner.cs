@@ -16,8 +16,9 @@ internal sealed class ConformanceRunner(RunTopology machine)
 
     public RunOutcome Run(IReadOnlyList<ConfOp> ops, Action<int, ConfOp, string>? trace = null)
     {
-        using IConformanceSide kernel = new LinuxSide();
-        using IConformanceSide engine = new EngineSide(_topology, machine.AllowedCpus, kernel.Reservation);
+        using var linux = new LinuxSide();
+        IConformanceSide kernel = linux;
+        using IConformanceSide engine = new EngineSide(_topology, machine.AllowedCpus, kernel.Reservation, () => linux.LastInode);
         var state = new ConformanceState(_topology.NodeCount);
         long checks = 0;
         var kf = new List<(string, string)>();

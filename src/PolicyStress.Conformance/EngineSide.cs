@@ -23,11 +23,14 @@ internal sealed class EngineSide : IConformanceSide
     /// <param name="topology">The machine, as <see cref="Harness.Topology.RunTopology.ToEngine"/> maps it.</param>
     /// <param name="cpus">The CPUs the real process may run on: the process and the thread are put on the first two.</param>
     /// <param name="reservation">The kernel side's reservation.</param>
-    public EngineSide(NumaTopology topology, IReadOnlyList<int> cpus, ulong reservation)
+    /// <param name="inodes">The inode number of each shmem object as the kernel side numbered it (the kernel side
+    /// applies every operation first).</param>
+    public EngineSide(NumaTopology topology, IReadOnlyList<int> cpus, ulong reservation, Func<long> inodes)
     {
         // vm.nr_hugepages = 0 on the machines this runs on: SHM_HUGETLB fails with ENOMEM, as there. Whether a
         // read fault maps the zero page depends on the kernel's build and boot options: ask the running one.
-        _kernel = new Kernel(topology, new KernelConfig { HugePages = 0, ZeroPage = KernelProbes.ReadFaultMapsZeroPage() });
+        // Inode numbers bias shmem interleave: the kernel's, not the engine's own.
+        _kernel = new Kernel(topology, new KernelConfig { HugePages = 0, ZeroPage = KernelProbes.ReadFaultMapsZeroPage(), InodeNumbers = inodes });
         _process = _kernel.CreateProcess(cpus.Count > 0 ? cpus[0] : 0);
         _thread = _kernel.CreateThread(_process, cpus.Count > 1 ? cpus[1] : _process.Cpu);
         _reservation = reservation;
@@ -107,6 +110,14 @@ internal sealed class EngineSide : IConformanceSide
         _kernel.GetMempolicy(_thread, out mode, mask, maxnode, addr, flags);
 
     public IReadOnlyList<NumaMapsLine> NumaMaps() => NumaMapsParser.Parse(_kernel.NumaMaps(_process, _process));
+
+    public long InodeAt(ulong addr)
+    {
+        var mm = _process.Mm;
+        mm.MmapLock.EnterReadLock();
+        try { return mm.FindVma(addr)?.Mapping.Object.Ino ?? -1; }
+        finally { mm.MmapLock.ExitReadLock(); }
+    }
 
     public void Dispose()
     {

@@ -8,7 +8,8 @@ namespace PolicyStress.Conformance;
 
 /// <summary>
 /// The facts compared after every operation, asked of either side through the same calls in the same
-/// order: the policy at every page of every observed view (MPOL_F_ADDR), the node of every touched page
+/// order: the inode number of every observed view's object (so that shmem interleave, which it biases,
+/// is compared between equals), the policy at every page of every observed view (MPOL_F_ADDR), the node of every touched page
 /// (MPOL_F_ADDR|MPOL_F_NODE, never faulting), the policy thread's policy, and the numa_maps lines of the
 /// reservation.
 /// </summary>
@@ -20,6 +21,7 @@ internal static class FactBuilder
         foreach (var (s, v, pages) in state.Observed())
         {
             ulong view = TargetAddress(side.Reservation, s, v);
+            facts.Add(($"{ViewName(s, v)} inode", side.InodeAt(view).ToString(CultureInfo.InvariantCulture)));
             for (int p = 0; p < pages; p++)
             {
                 Array.Fill(mask, Observations.Sentinel);

@@ -23,4 +23,10 @@ internal interface IConformanceSide : IDisposable
 
     /// <summary>The process's numa_maps, parsed.</summary>
     IReadOnlyList<NumaMapsLine> NumaMaps();
+
+    /// <summary>
+    /// The inode number of the object mapped at <paramref name="addr"/> (i_ino, which biases shmem interleave):
+    /// 0 for anonymous memory, -1 where nothing is mapped. The kernel's comes from /proc/self/maps.
+    /// </summary>
+    long InodeAt(ulong addr);
 }

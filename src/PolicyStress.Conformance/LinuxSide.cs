@@ -86,6 +86,7 @@ internal sealed class LinuxSide : IConformanceSide
             return $"shmat={Observations.Rc(Math.Min(a, 0))},{Observations.Rc(Math.Min(b, 0))}";
         }
         _shmids[c.Slot] = id;
+        LastInode = ProcMaps.InodeAt((ulong)a);   // newseg(): the shmid
         return "0";
     }
 
@@ -111,7 +112,9 @@ internal sealed class LinuxSide : IConformanceSide
         ulong addr = AnonAddress(Reservation, m.Anon);
         long got = LinuxSyscalls.Mmap((nint)addr, (ulong)m.Pages * Page, LinuxConstants.PROT_READ | LinuxConstants.PROT_WRITE,
             (m.Shared ? LinuxConstants.MAP_SHARED : LinuxConstants.MAP_PRIVATE) | LinuxConstants.MAP_ANONYMOUS | LinuxConstants.MAP_FIXED, -1, 0);
-        return got == (long)addr ? "0" : Observations.Rc(Math.Min(got, 0));
+        if (got != (long)addr) return Observations.Rc(Math.Min(got, 0));
+        if (m.Shared) LastInode = ProcMaps.InodeAt(addr);   // shmem_zero_setup()'s inode, numbered machine-wide
+        return "0";
     }
 
     private string MunmapAnon(MunmapOp u) =>
@@ -130,6 +133,15 @@ internal sealed class LinuxSide : IConformanceSide
     }
 
     public IReadOnlyList<NumaMapsLine> NumaMaps() => NumaMapsParser.ReadSelf();
+
+    public long InodeAt(ulong addr) => ProcMaps.InodeAt(addr);
+
+    /// <summary>
+    /// The inode number of the shmem object the last create or shared mmap made: what the engine side is told
+    /// to give its own (<see cref="Engine.KernelConfig.InodeNumbers"/>), since the kernel numbers them for the
+    /// whole machine.
+    /// </summary>
+    public long LastInode { get; private set; }
 
     public void Dispose()
     {

@@ -9,7 +9,8 @@ namespace PolicyStress.Engine;
 /// of Lee's 30 Oct 2007 mail as switches. The rule of that kernel: get_vma_policy() returns a policy with
 /// an extra reference unless it is default_policy or current->mempolicy, or it came from a get_policy
 /// vm_op (which is trusted to have taken one); allocators drop it "if pol != &amp;default_policy &amp;&amp;
-/// pol != current->mempolicy".
+/// pol != current->mempolicy". Which policies are shared is known from the vma, never from a flag: 2.6.23
+/// had no MPOL_F_SHARED (it came with 2.6.26), so nothing here reads <see cref="Mempolicy.IsShared"/>.
 /// </summary>
 public sealed partial class Kernel
 {
@@ -21,9 +22,69 @@ public sealed partial class Kernel
         {
             VmaKind.SysvHugetlb => AllocHugePage2007(task, vma, addr),
             VmaKind.Shmem or VmaKind.SysvShm => AllocShmemPage2007(task, vma.Mapping.Object, idx),
-            _ => AllocPageVma2007(task, vma.VmPolicy, vma.Pgoff, vma.Start, addr, 12),
+            _ => AllocPageVma2007(task, vma, null, vma.Pgoff, vma.Start, addr),
         };
     }
+
+    /// <summary>
+    /// get_vma_policy(task, vma, addr), 2.6.23. <paramref name="task"/>'s policy is loaded first — with bug 1
+    /// another task may be freeing it right now — then overridden by the vma's get_policy op, whose result
+    /// (NULL included: the fallback to default_policy, not to the task) is trusted to carry its own
+    /// reference, or by a vma policy other than MPOL_DEFAULT. A vma policy or another task's policy gets a
+    /// reference here. <paramref name="vma"/> null is shmem_alloc_page()'s pseudo-vma: no vm_ops, its
+    /// vm_policy <paramref name="pseudoPolicy"/>.
+    /// </summary>
+    private Mempolicy GetVmaPolicy2007(TaskStruct task, TaskStruct current, Vma? vma, Mempolicy? pseudoPolicy, ulong addr)
+    {
+        Mempolicy? pol = task.Policy;
+        bool sharedPol = false;
+        Mempolicy? vmPolicy = vma is null ? pseudoPolicy : vma.VmPolicy;
+        if (vma is { HasGetPolicyOp: true })
+        {
+            pol = GetPolicyOp2007(current, vma, addr, out _);
+            sharedPol = true;
+        }
+        else if (vmPolicy is { Mode: not MempolicyMode.Default })
+        {
+            pol = vmPolicy;
+        }
+        if (pol is null) return DefaultPolicy;
+        if (!sharedPol && pol != current.Policy)
+        {
+            Policies.Get(pol);   // "vma or other task's policy"
+            current.Stats.RefAtomics++;
+        }
+        return pol;
+    }
+
+    /// <summary>
+    /// The vma's get_policy op, 2.6.23: shmem_get_policy() — a tree lookup at the page offset, with a
+    /// reference — or, for SysV shm over hugetlbfs, shm_get_policy()'s own answer: the vma policy, which it
+    /// returns without the reference its callers expect (bug 3; Lee's fix takes one), else the CALLER's task
+    /// policy, unreferenced. <paramref name="referenced"/> says whether the result carries a reference.
+    /// </summary>
+    private Mempolicy? GetPolicyOp2007(TaskStruct current, Vma vma, ulong addr, out bool referenced)
+    {
+        if (vma.HasSharedPolicy)
+        {
+            var pol = vma.Mapping.Object.Policy!.Lookup(vma.PageOffset(addr), current.Cpu, takeRef: true, out _);
+            referenced = pol is not null;
+            if (referenced) current.Stats.RefAtomics++;
+            return pol;
+        }
+        referenced = false;
+        if (vma.VmPolicy is not { } vp) return current.Policy;
+        if (!Bug(Bugs2007.ShmHugetlbNoref))   // Lee's fix: "get_vma_policy() expects this"
+        {
+            Policies.Get(vp);
+            current.Stats.RefAtomics++;
+            referenced = true;
+        }
+        return vp;
+    }
+
+    /// <summary>The unref rule of get_vma_policy()'s callers: everything but default_policy and current's own.</summary>
+    private bool Counted2007(Mempolicy pol, TaskStruct current) => pol != DefaultPolicy && pol != current.Policy;
 
     /// <summary>
     /// shmem_alloc_page(): a pseudo-vma (vm_start 0, vm_pgoff = index, no vm_ops) carrying the tree's
@@ -33,7 +94,7 @@ public sealed partial class Kernel
     {
         var pvmaPolicy = obj.Policy!.Lookup(idx, task.Cpu, takeRef: true, out _);
         if (pvmaPolicy is not null) task.Stats.RefAtomics++;
-        int nid = AllocPageVma2007(task, pvmaPolicy, idx, 0, 0, 12);
+        int nid = AllocPageVma2007(task, null, pvmaPolicy, idx, 0, 0);
         if (pvmaPolicy is not null)
         {
             Policies.Put(pvmaPolicy);
@@ -42,23 +103,20 @@ public sealed partial class Kernel
         return nid;
     }
 
-    /// <summary>alloc_page_vma() for a vma without vm_ops (anonymous memory or shmem's pseudo-vma).</summary>
-    private int AllocPageVma2007(TaskStruct task, Mempolicy? vmPolicy, ulong pgoff, ulong start, ulong addr, int shift)
+    /// <summary>
+    /// alloc_page_vma(gfp, vma, addr), 2.6.23, for a fault (anonymous vma, or shmem's pseudo-vma) or a
+    /// migration target (new_vma_page, any vma of the range): get_vma_policy(), then interleave from the
+    /// object offset (vm_pgoff + page within the vma) or the policy's zonelist, then the unref.
+    /// </summary>
+    private int AllocPageVma2007(TaskStruct task, Vma? vma, Mempolicy? pseudoPolicy, ulong pgoff, ulong start, ulong addr)
     {
-        // get_vma_policy(current, vma, addr): a vma policy other than MPOL_DEFAULT wins and gets a reference.
-        var current = task.Policy;
-        Mempolicy pol = vmPolicy is not null && vmPolicy.Mode != MempolicyMode.Default ? vmPolicy : current ?? DefaultPolicy;
-        bool counted = pol != DefaultPolicy && pol != current;
-        if (counted)
-        {
-            Policies.Get(pol);
-            task.Stats.RefAtomics++;
-        }
+        var pol = GetVmaPolicy2007(task, task, vma, pseudoPolicy, addr);
         int gen = Volatile.Read(ref pol.Generation);
         if (pol.Freed) Policies.Touch(pol);
         PausePoint?.Invoke(task, pol);
 
-        ulong off = (pgoff >> (shift - PageShift)) + ((addr - start) >> shift);   // interleave_nid(); pseudo-vma: the page index
+        bool counted = Counted2007(pol, task);
+        ulong off = pgoff + ((addr - start) >> PageShift);   // interleave_nid(pol, vma, addr, PAGE_SHIFT)
         // Bug 2a: the interleave branch returned without this unref.
         return Alloc2007(task, pol, gen, off, unrefInterleave: counted && !Bug(Bugs2007.InterleaveLeak), counted);
     }
@@ -70,28 +128,13 @@ public sealed partial class Kernel
     /// </summary>
     private int AllocHugePage2007(TaskStruct task, Vma vma, ulong addr)
     {
-        var current = task.Policy;
-        Mempolicy? got;
-        if (vma.VmPolicy is { } vp)
-        {
-            got = vp;
-            if (!Bug(Bugs2007.ShmHugetlbNoref))   // Lee's fix: "get_vma_policy() expects this"
-            {
-                Policies.Get(vp);
-                task.Stats.RefAtomics++;
-            }
-        }
-        else
-        {
-            got = current;   // shm_get_policy's fallback: current->mempolicy, no reference
-        }
-        Mempolicy pol = got ?? DefaultPolicy;   // NULL from get_policy: default_policy (the fallback bug)
+        var pol = GetVmaPolicy2007(task, task, vma, null, addr);
         int gen = Volatile.Read(ref pol.Generation);
         if (pol.Freed) Policies.Touch(pol);
         PausePoint?.Invoke(task, pol);
 
-        bool counted = pol != DefaultPolicy && pol != current;
-        ulong off = (vma.Pgoff >> 9) + ((addr - vma.Start) >> 21);
+        bool counted = Counted2007(pol, task);
+        ulong off = (vma.Pgoff >> (HugePageShift - PageShift)) + ((addr - vma.Start) >> HugePageShift);
         // Bug 2b: __mpol_free(pol) with no condition. For bind the kernel drops the reference after
         // dequeue_huge_page rather than at once: the same count.
         return Alloc2007(task, pol, gen, off, unrefInterleave: counted || Bug(Bugs2007.HugeInterleavePut), counted);
@@ -105,7 +148,7 @@ public sealed partial class Kernel
     {
         bool interleave = pol.Mode == MempolicyMode.Interleave;
         int nid = interleave
-            ? Pages.AllocFrom(NodeSelector.InterleaveNid(pol, off, task.LocalNode), null)
+            ? Pages.AllocFrom(NodeSelector.InterleaveNid(pol, off, task.LocalNode), task.MemsAllowed)
             : NodeSelector.Allocate(pol, NodeSelector.NoInterleaveIndex, task, Pages, era2007: true);
         Policies.CheckUse(pol, gen);
         if (interleave ? unrefInterleave : counted)

@@ -10,10 +10,12 @@ public sealed partial class Kernel
     /// unaligned start (EINVAL), wrapping range (EINVAL), empty range (0), mode and mask (EINVAL), then under
     /// the mmap lock (write): one address-ordered walk for holes (EFAULT unless MPOL_DEFAULT; a range with
     /// no vma at all is EFAULT always) and, with STRICT alone, misplaced pages (EIO, before any change);
-    /// then vma split/merge and policy replacement, migration, and EIO for STRICT with MOVE* failures.
+    /// then vma split/merge and policy replacement; then, with the mmap lock dropped, migration, and EIO for
+    /// STRICT with MOVE* failures. (2.6.23's order is in Kernel.Mbind2007.cs.)
     /// </summary>
     public int Mbind(TaskStruct task, ulong start, ulong len, int mode, ulong[]? nmask, ulong maxnode, uint flags)
     {
+        if (Era2007) return Mbind2007(task, start, len, mode, nmask, maxnode, flags);
         int err = SanitizeModeFlags(mode, out var m, out var mflags);
         if (err != 0) return err;
         err = UserNodeMask.TryParse(nmask, maxnode, out var nodes);
@@ -34,33 +36,51 @@ public sealed partial class Kernel
 
         var mm = task.Mm;
         mm.MmapLock.EnterWriteLock();
+        bool locked = true;
         try
         {
             SyncAnonVmas(mm);
             err = QueuePages(mm, start, end, nodes.Low, flags, discontigOk, out var queued, out long failed);
             if (err != 0) return err;
-            int i = mm.IndexAfter(start);
-            Vma? prev = i > 0 ? mm.Vmas[i - 1] : null;
-            ulong cursor = start;
-            while (cursor < end)
+            err = ApplyRange(mm, start, end, newPol);
+            if (err == 0 && queued.Count > 0)
             {
-                i = mm.IndexAfter(cursor);
-                if (i >= mm.Vmas.Count || mm.Vmas[i].Start >= end) break;
-                var vma = mm.Vmas[i];
-                err = MbindRange(mm, vma, ref prev, start, end, newPol);
-                if (err != 0) break;
-                cursor = prev!.End;
+                if (newPol is null)
+                {
+                    newPol = TaskPolicy(task);   // MPOL_DEFAULT's NULL becomes the task or default policy...
+                    Policies.Get(newPol);        // ...referenced until the mpol_put() below
+                }
+                ulong ilxBase = MigrationInterleaveBase(task, mm, newPol, start, end, queued[0]);
+                mm.MmapLock.ExitWriteLock();
+                locked = false;
+                failed += MigratePages(task, newPol, ilxBase, queued);
             }
-            if (err == 0) MigratePages(task, mm, queued);
             if (err == 0 && failed > 0 && (flags & MpolFlags.MfStrict) != 0) err = -Errno.EIO;
             return err;
         }
         finally
         {
-            mm.MmapLock.ExitWriteLock();
+            if (locked) mm.MmapLock.ExitWriteLock();
             Policies.Put(newPol);   // the creator's reference
             Quiescent(task);
         }
+    }
+
+    /// <summary>The mbind_range() loop of do_mbind(): every vma that [start, end) reaches, in address order.</summary>
+    private int ApplyRange(Mm mm, ulong start, ulong end, Mempolicy? pol)
+    {
+        int i = mm.IndexAfter(start);
+        Vma? prev = i > 0 ? mm.Vmas[i - 1] : null;
+        ulong cursor = start;
+        while (cursor < end)
+        {
+            i = mm.IndexAfter(cursor);
+            if (i >= mm.Vmas.Count || mm.Vmas[i].Start >= end) break;
+            int err = MbindRange(mm, mm.Vmas[i], ref prev, start, end, pol);
+            if (err != 0) return err;
+            cursor = prev!.End;
+        }
+        return 0;
     }
 
     /// <summary>

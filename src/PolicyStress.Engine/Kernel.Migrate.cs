@@ -7,7 +7,9 @@ namespace PolicyStress.Engine;
 /// The page side of mbind(): queue_pages_range() and migrate_pages(), modelled as placement only. A page
 /// mapped by this mm in the range whose node is outside the user's mask is queued for migration with
 /// MPOL_MF_MOVE (if no other mapping maps it) or MPOL_MF_MOVE_ALL, and counts as a failure otherwise;
-/// with MPOL_MF_STRICT a failure makes mbind return EIO.
+/// with MPOL_MF_STRICT a failure makes mbind return EIO. A queued page is named by its object, its
+/// index in the object's page array and its page-cache index (folio->index, in 4 KiB pages), as an
+/// isolated folio is: nothing about the vmas it was found in, which may change once the lock is dropped.
 /// </summary>
 public sealed partial class Kernel
 {
@@ -20,10 +22,10 @@ public sealed partial class Kernel
     /// EFAULT even for MPOL_DEFAULT.
     /// </summary>
     private static int QueuePages(Mm mm, ulong start, ulong end, NodeMask nodes, uint flags, bool discontigOk,
-        out List<(Vma Vma, ulong Addr)> queued, out long failed)
+        out List<(MemObject Object, ulong Idx, ulong Index)> queued, out long failed)
     {
         failed = 0;
-        queued = new List<(Vma, ulong)>();
+        queued = new List<(MemObject, ulong, ulong)>();
         bool move = (flags & (MpolFlags.MfMove | MpolFlags.MfMoveAll)) != 0;
         bool scan = move || (flags & MpolFlags.MfStrict) != 0;
         bool first = true;
@@ -51,7 +53,7 @@ public sealed partial class Kernel
                     return -Errno.EIO;
                 }
                 // MOVE skips a page other mappings share (not a failure); MOVE_ALL takes it.
-                if ((flags & MpolFlags.MfMoveAll) != 0 || MapCount(obj, idx) <= 1) queued.Add((v, a));
+                if ((flags & MpolFlags.MfMoveAll) != 0 || MapCount(obj, idx) <= 1) queued.Add((obj, idx, v.PageOffset(a)));
             }
         }
         return first ? -Errno.EFAULT : 0;   // whole range in a hole
@@ -66,30 +68,78 @@ public sealed partial class Kernel
         return n;
     }
 
-    /// <summary>migrate_pages() with alloc_migration_target_by_mpol(): each page moves to the node the
-    /// range's new policy picks for it.</summary>
-    private void MigratePages(TaskStruct task, Mm mm, List<(Vma Vma, ulong Addr)> queued)
+    /// <summary>
+    /// page_address_in_vma() over the vmas from index <paramref name="from"/> that start below
+    /// <paramref name="end"/>: the first one of <paramref name="obj"/> whose offsets hold page-cache index
+    /// <paramref name="index"/>, and the page's address in it. Caller holds the mmap lock.
+    /// </summary>
+    private static Vma? PageAddressInVma(Mm mm, int from, ulong end, MemObject obj, ulong index, out ulong addr)
     {
-        foreach (var (v0, addr) in queued)
+        for (int i = from; i < mm.Vmas.Count && mm.Vmas[i].Start < end; i++)
         {
-            var v = mm.FindVma(addr) ?? v0;
-            var obj = v.Mapping.Object;
-            ulong idx = v.ObjectIndex(addr);
-            int old = Volatile.Read(ref obj.Pages[idx]);
-            if (old < 0) continue;
-            var pol = VmaPolicyAt(task, v, addr, out ulong bias, out _);
-            bool referenced = pol is not null && pol.IsShared && TakesLookupRefs;
-            var use = pol ?? TaskPolicy(task);
-            int order = obj.PageShift - PageShift;
-            ulong ilx = v.HasSharedPolicy ? bias + idx : (v.Pgoff >> order) + ((addr - v.Start) >> obj.PageShift);
-            int nid = NodeSelector.Allocate(use, ilx, task, Pages, Era2007);
-            if (referenced) Policies.Put(pol);
-            if (nid < 0) continue;
-            // try_to_migrate_one(): a dirty pte dirties the folio, and the new page inherits the folio's state.
-            bool pteDirty = Array.Exists(obj.Mappings, m => m.Mapped[idx] == Mapping.PteDirty);
-            // Release: under the mmap write lock no fault of this mm runs; other mms read the word with acquire.
-            Volatile.Write(ref obj.Pages[idx], nid | (pteDirty ? MemObject.DirtyBit : old & MemObject.DirtyBit));
-            Pages.Release(old & MemObject.NodeMask);
+            var v = mm.Vmas[i];
+            if (v.Mapping.Object != obj || index < v.Pgoff || index >= v.Pgoff + v.Pages) continue;
+            addr = v.Start + ((index - v.Pgoff) << PageShift);
+            return v;
         }
+        addr = 0;
+        return null;
+    }
+
+    /// <summary>
+    /// do_mbind()'s interleave base, computed under the mmap lock after the policies changed: for an
+    /// interleave policy, get_vma_policy()'s index at the first queued page's address in the range, less that
+    /// page's own index (at that page's order), so that each page's index then adds back its own offset —
+    /// "attempt to allocate on exactly the targeted nodes" (88c91dc58582). 0 for other modes.
+    /// </summary>
+    private ulong MigrationInterleaveBase(TaskStruct task, Mm mm, Mempolicy pol, ulong start, ulong end, (MemObject Object, ulong Idx, ulong Index) first)
+    {
+        if (pol.Mode is not (MempolicyMode.Interleave or MempolicyMode.WeightedInterleave)) return 0;
+        var vma = PageAddressInVma(mm, mm.IndexAfter(start), end, first.Object, first.Index, out ulong addr);
+        if (vma is null) return 0;
+        int order = first.Object.PageShift - PageShift;
+        var found = VmaPolicyAt(task, vma, addr, out ulong ilx, out _);
+        var use = found ?? TaskPolicy(task);
+        if (use.Mode is MempolicyMode.Interleave or MempolicyMode.WeightedInterleave)
+            ilx += (vma.Pgoff >> order) + ((addr - vma.Start) >> (PageShift + order));
+        if (TakesLookupRefs) Policies.CondPut(found);   // mpol_cond_put(get_vma_policy(...))
+        return ilx - (first.Index >> order);
+    }
+
+    /// <summary>
+    /// migrate_pages() with alloc_migration_target_by_mpol(), run after the mmap lock is dropped
+    /// (72e315f7a750 "mmap_lock is not needed while migrating folios"): every page goes to the node the mbind's
+    /// own policy <paramref name="pol"/> picks for interleave index base + folio index — no per-page lookup,
+    /// so no lookup references. Returns the number of pages no node had room for (nr_failed).
+    /// </summary>
+    private long MigratePages(TaskStruct task, Mempolicy pol, ulong ilxBase, List<(MemObject Object, ulong Idx, ulong Index)> queued)
+    {
+        long failed = 0;
+        foreach (var (obj, idx, index) in queued)
+        {
+            int nid = NodeSelector.Allocate(pol, ilxBase + (index >> (obj.PageShift - PageShift)), task, Pages, era2007: false);
+            if (nid < 0) failed++;
+            else MovePage(obj, idx, nid);
+        }
+        return failed;
+    }
+
+    /// <summary>
+    /// The page at <paramref name="idx"/> now lives on <paramref name="nid"/>. try_to_migrate_one(): a dirty
+    /// pte dirties the folio, and the new page inherits the folio's state. A page freed or replaced since it
+    /// was queued (MADV_REMOVE from another mm, munmap) is left alone and the new page given back.
+    /// </summary>
+    private void MovePage(MemObject obj, ulong idx, int nid)
+    {
+        int old = Volatile.Read(ref obj.Pages[idx]);
+        bool pteDirty = Array.Exists(obj.Mappings, m => m.Mapped[idx] == Mapping.PteDirty);
+        int moved = nid | (pteDirty ? MemObject.DirtyBit : old & MemObject.DirtyBit);
+        // Full fence, one winner: a concurrent fault of another mm may read the word, a hole punch may free it.
+        if (old < 0 || Interlocked.CompareExchange(ref obj.Pages[idx], moved, old) != old)
+        {
+            Pages.Release(nid);
+            return;
+        }
+        Pages.Release(old & MemObject.NodeMask);
     }
 }

@@ -36,7 +36,8 @@ public sealed partial class Kernel
             ulong pgoff;
             if (shared)
             {
-                obj = new MemObject(len >> PageShift, shmem: true, hugeTlb: false, NextIno(), new SharedPolicies.SharedPolicy(this));
+                long ino = Config.InodeNumbers?.Invoke() ?? NextIno();   // shmem_zero_setup(): a new inode, get_next_ino()
+                obj = new MemObject(len >> PageShift, shmem: true, hugeTlb: false, ino, new SharedPolicies.SharedPolicy(this));
                 lock (_sharedAnonObjects) _sharedAnonObjects.Add(obj);
                 pgoff = 0;
             }

@@ -67,31 +67,16 @@ public sealed partial class Kernel
         return s;
     }
 
-    /// <summary>2.6.23: get_vma_policy(task, vma, vm_start), print, unref unless default or current's.</summary>
+    /// <summary>
+    /// 2.6.23 show_numa_map(): get_vma_policy(task, vma, vm_start) — which takes its reference on the
+    /// target's task policy with no lock that stops the target from freeing it (bug 1) — then mpol_to_str()
+    /// and the unref of everything but default_policy and the reader's own policy.
+    /// </summary>
     private string PolicyString2007(TaskStruct reader, TaskStruct target, Vma vma)
     {
-        var current = reader.Policy;
-        Mempolicy? pol = target.Policy;
-        bool shared = false;
-        if (vma.HasSharedPolicy)
-        {
-            pol = vma.Mapping.Object.Policy!.Lookup(vma.Pgoff, reader.Cpu, takeRef: true, out _);
-            shared = true;
-        }
-        else if (vma.Kind == VmaKind.SysvHugetlb)
-        {
-            pol = vma.VmPolicy ?? current;   // shm_get_policy() falls back to the READER's policy
-            if (vma.VmPolicy is not null && !Bug(Refcounting.Bugs2007.ShmHugetlbNoref)) Policies.Get(pol);
-            shared = true;
-        }
-        else if (vma.VmPolicy is { Mode: not MempolicyMode.Default } vp)
-        {
-            pol = vp;
-        }
-        if (pol is null) return "default";
-        if (!shared && pol != current) Policies.Get(pol);   // bug 1: target may be freeing it right now
+        var pol = GetVmaPolicy2007(target, reader, vma, null, vma.Start);
         string s = PolicyText.To2007String(pol);
-        if (pol != current) Policies.Put(pol);
+        if (Counted2007(pol, reader)) Policies.Put(pol);
         return s;
     }
 
@@ -111,7 +96,16 @@ public sealed partial class Kernel
     /// <summary>vma_pgoff_to_addr() of Lee's patch.</summary>
     private static ulong PgoffToAddr(Vma vma, ulong pgoff) => ((pgoff - vma.Pgoff) << PageShift) + vma.Start;
 
-    /// <summary>One numa_maps line: address, policy, file, and the page-table walk's counts over [start, end).</summary>
+    /// <summary>
+    /// One numa_maps line: address, policy, file, and the page-table walk's counts over [start, end).
+    /// By era: kernelpagesize_kB is a 2015 addition that 2.6.23's show_numa_map() did not print; and 2.6.23
+    /// kept no mapcount on hugetlb pages (hugetlb_no_page() added no rmap), so page_mapcount() was 0 and a
+    /// huge line never showed mapmax=. active= is not printed in either era: whether a page sits on the
+    /// active LRU list depends on the LRU's per-CPU batches and their drains (2.6.23: lru_cache_add_active for
+    /// anonymous pages, mark_page_accessed on each shmem fault; since 5.9 new pages start inactive; with
+    /// MGLRU a faulted page counts as active until its batch drains), which the model does not keep — and
+    /// keeping even the 2007 referenced/active bits would add a write to every shmem fault.
+    /// </summary>
     private void AppendLine(StringBuilder sb, Vma vma, ulong start, ulong end, string policy)
     {
         sb.Append(start.ToString("x8")).Append(' ').Append(policy);
@@ -132,7 +126,7 @@ public sealed partial class Kernel
             perNode[page & MemObject.NodeMask]++;
             if ((page & MemObject.DirtyBit) != 0 || mapping.Mapped[i] == Mapping.PteDirty) dirty++;   // pte_dirty || folio dirty
             if (!obj.IsShmem && !obj.HugeTlb) anon++;
-            mapmax = Math.Max(mapmax, MapCount(obj, i));
+            if (!(Era2007 && obj.HugeTlb)) mapmax = Math.Max(mapmax, MapCount(obj, i));
         }
         if (pages > 0)
         {
@@ -142,7 +136,7 @@ public sealed partial class Kernel
             if (mapmax > 1) sb.Append(" mapmax=").Append(mapmax);
             for (int n = 0; n < perNode.Length; n++)
                 if (perNode[n] > 0) sb.Append(" N").Append(n).Append('=').Append(perNode[n]);
-            sb.Append(" kernelpagesize_kB=").Append(1 << (obj.PageShift - 10));
+            if (!Era2007) sb.Append(" kernelpagesize_kB=").Append(1 << (obj.PageShift - 10));
         }
         sb.Append('\n');
     }

@@ -47,11 +47,12 @@ public sealed partial class Kernel
                 if (_hugePagesUsed + (long)pages > Config.HugePages) return -Errno.ENOMEM;
                 _hugePagesUsed += (long)pages;
             }
-            long ino = NextIno();
-            var obj = new MemObject(pages, shmem: !huge, hugeTlb: huge, ino, huge ? null : new SharedPolicy(this));
             int idx = 0;
             while (_segments.Values.Any(s => (s.Id & 0x7FFF) == idx)) idx++;
             int id = (++_shmSeq << 15) | idx;   // ipc_buildid(): sequence in the high bits
+            // newseg(): "shmid gets reported as inode# in /proc/pid/maps": i_ino = shm_perm.id.
+            long ino = Config.InodeNumbers?.Invoke() ?? id;
+            var obj = new MemObject(pages, shmem: !huge, hugeTlb: huge, ino, huge ? null : new SharedPolicy(this));
             _segments[id] = new ShmSegment(id, key, size, obj) { FileName = $"/SYSV{key:x8}" };
             return id;
         }

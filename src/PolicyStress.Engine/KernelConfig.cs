@@ -22,6 +22,14 @@ public sealed record KernelConfig
     /// <summary>SHMMNI: the most segments that may exist at once (ENOSPC past it).</summary>
     public int ShmMni { get; init; } = 4096;
     /// <summary>
+    /// The inode number of each new shmem object, which biases its interleave (i_ino, since 3.6). Without
+    /// it the engine numbers them as the kernel does — a SysV segment's inode is its shmid (newseg), a
+    /// MAP_SHARED|MAP_ANONYMOUS object's the next of a counter (get_next_ino) — which a real kernel's,
+    /// shared with every other process, will not match: a harness that mirrors a real kernel call for call
+    /// (conformance) supplies the real numbers here. Called on shmget and shared mmap, never on the fault path.
+    /// </summary>
+    public Func<long>? InodeNumbers { get; init; }
+    /// <summary>
     /// Whether a read fault on untouched private anonymous memory maps the shared zero page
     /// (do_anonymous_page). True on mainline; false where the kernel forbids the zero page
     /// (mm_forbids_zeropage(), or a hypervisor guest's boot option such as pvm_no_zero_page=1): the read

@@ -1,3 +1,5 @@
+using PolicyStress.Harness.Topology;
+using PolicyStress.Linux;
 using Xunit.Abstractions;
 
 namespace PolicyStress.Conformance.Tests;
@@ -102,5 +104,49 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         Assert.EndsWith("=> EINVAL", lines[10].TrimEnd());
         Assert.EndsWith("=> EINVAL", lines[11].TrimEnd());
         Assert.StartsWith("conformance: 12 ops, ", lines[^1]);
+    }
+
+    [Fact]
+    public void TheEngineIsGivenTheKernelsInodeNumbersAndTheyAreCompared()
+    {
+        // Shmem interleave starts at i_ino (since 3.6): the engine must number its objects as this kernel did
+        // (a SysV segment: its shmid; MAP_SHARED|MAP_ANONYMOUS: get_next_ino()), and the runner compares them.
+        if (LinuxSide.Unavailable() is { } why)
+        {
+            output.WriteLine($"SKIPPED: {why}");
+            return;
+        }
+        var machine = TopologyFactory.Create(SysfsTopology.Read());
+        var ops = ConfScript.Parse("create slot=0 size=8192\nmmap anon=1 pages=2 shared=1\n");
+        Assert.Null(new ConformanceRunner(machine).Run(ops).Mismatch);
+
+        // An engine left to number its own objects differs, and the inode facts say so.
+        using var kernel = new LinuxSide();
+        using var engine = new EngineSide(machine.ToEngine(), machine.AllowedCpus, kernel.Reservation, () => 7);
+        var state = new ConformanceState(machine.ToEngine().NodeCount);
+        var kf = new List<(string, string)>();
+        var ef = new List<(string, string)>();
+        foreach (var op in ops)
+        {
+            Assert.Equal(kernel.Apply(op, state), engine.Apply(op, state));
+            state.Update(op, "0");
+        }
+        FactBuilder.Observe(kernel, state, kf);
+        FactBuilder.Observe(engine, state, ef);
+        var diffs = ConformanceComparer.Diff(kf, ef);
+        Assert.NotEmpty(diffs);
+        Assert.All(diffs, d => Assert.EndsWith(" inode", d.What));
+    }
+
+    [Fact]
+    public void TheSummarySaysWhenPlacementIsTriviallyEqual()
+    {
+        static MachineTopology Machine(params bool[] memory) => new(
+            [.. memory.Select((m, i) => new NumaNode(i, [i], m, m ? 1 << 20 : 0, [.. memory.Select((_, j) => i == j ? 10 : 20)], 1))],
+            [.. Enumerable.Range(0, memory.Length)], [.. Enumerable.Range(0, memory.Length)], "", memory.Length,
+            [.. Enumerable.Range(0, memory.Length)], [.. Enumerable.Range(0, memory.Length)]);
+        Assert.Contains("one memory node allowed (0)", ConformanceDriver.PlacementNote(Machine(true)));
+        Assert.Contains("one memory node allowed (1)", ConformanceDriver.PlacementNote(Machine(false, true)));
+        Assert.Null(ConformanceDriver.PlacementNote(Machine(true, true)));
     }
 }

@@ -118,6 +118,30 @@ public class MempolicyTests
     }
 
     [Fact]
+    public void GetMempolicyReadsTheVmaPolicyUnderTheMmapLock()
+    {
+        // do_get_mempolicy(): MPOL_F_ADDR keeps mmap_read_lock until the mode and mask are read; only
+        // MPOL_F_NODE drops it, after an mpol_get() of its own, to fault the page in (lookup_node). (No zero
+        // page, so that the read fault allocates by the policy.)
+        var k = FourNodes(new KernelConfig { ZeroPage = false });
+        var t = k.CreateProcess(0);
+        ulong a = MapAnon(k, t, 1);
+        Assert.Equal(0, k.Mbind(t, a, Page, Interleave, Mask(0, 1), MaxNode, 0));
+        var seen = new List<(bool Locked, int Refs)>();
+        k.PausePoint = (_, pol) => seen.Add((t.Mm.MmapLock.IsReadLockHeld, pol.RefCount));
+        Assert.Equal((0, Interleave, 3UL), PolicyAt(k, t, a));
+        Assert.Equal([(true, 1)], seen);
+        seen.Clear();
+        Assert.Equal(0, k.GetMempolicy(t, out int node, null, 0, a, MpolFlags.FAddr | MpolFlags.FNode));
+        k.PausePoint = null;
+        // get_mempolicy's own read under the lock, then the fault's, with the explicit reference held
+        Assert.Equal([(true, 1), (true, 2)], seen);
+        Assert.Equal(1, t.Mm.VmaList[0].VmPolicy!.RefCount);
+        Assert.True(node is 0 or 1);
+        AssertClean(k);
+    }
+
+    [Fact]
     public void SetMempolicyReplacesAndDropsTheOldPolicy()
     {
         var k = FourNodes();

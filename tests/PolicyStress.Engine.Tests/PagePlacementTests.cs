@@ -191,6 +191,35 @@ public class PagePlacementTests
         AssertClean(k);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AllocationsStayInTheCpuset(bool era2007)
+    {
+        // The allocator is hardwalled to mems_allowed (prepare_alloc_pages / 2.6.23 ALLOC_CPUSET); tree
+        // policies are never rebound, so a segment's policies can name nodes the cpuset no longer has.
+        var k = FourNodes(era2007 ? new KernelConfig { Scheme = Refcounting.RefScheme.Lookup2007 } : null);
+        var installer = k.CreateProcess(0);
+        var (seg, v) = NewSegment(k, installer, 8);
+        Assert.Equal(0, k.Mbind(installer, v, Page, Bind, Mask(0), MaxNode, 0));
+        Assert.Equal(0, k.Mbind(installer, v + Page, Page, Bind, Mask(1, 3), MaxNode, 0));
+        Assert.Equal(0, k.Mbind(installer, v + 2 * Page, Page, Preferred, Mask(0), MaxNode, 0));
+        Assert.Equal(0, k.Mbind(installer, v + 3 * Page, Page, Preferred, Mask(3), MaxNode, 0));
+        Assert.Equal(0, k.Mbind(installer, v + 4 * Page, 2 * Page, Interleave, Mask(0, 1), MaxNode, 0));
+        var t = k.CreateProcess(0);   // node 0's zonelist: 0, 1, 2, 3
+        ulong a = (ulong)k.Shmat(t, seg.Id, 0, 0);
+        k.CpusetSetMems([t], NodeMask.Of(2, 3));
+        Assert.Equal(2, k.Fault(t, a));              // bind {0}: no node left, the mask is not applied; local zonelist
+        Assert.Equal(3, k.Fault(t, a + Page));       // bind {1,3}: what is left of it
+        Assert.Equal(2, k.Fault(t, a + 2 * Page));   // preferred 0: its zonelist, cut to {2,3}
+        Assert.Equal(3, k.Fault(t, a + 3 * Page));
+        Assert.Equal(2, k.Fault(t, a + 4 * Page));   // interleave {0,1}: either node's zonelist, cut
+        Assert.Equal(2, k.Fault(t, a + 5 * Page));
+        Assert.Equal(2, k.Fault(t, a + 6 * Page));   // no policy: local
+        Assert.Equal(2, k.AllocTaskPage(t));
+        AssertClean(k);
+    }
+
     [Fact]
     public void LocalFallsBackByDistance()
     {

@@ -147,4 +147,31 @@ public class ReplaceTests
         Assert.True(seg.Dead);
         AssertClean(k);
     }
+
+    [Fact]
+    public void InsertBugsOnlyWhenANodeContainsTheNewOne()
+    {
+        // sp_insert(): left while new.start < nd.start, right while new.end > nd.end, else BUG(). A node that
+        // only overlaps a neighbour goes in silently, and the tree is corrupt (the quiescent audit sees it).
+        var k = FourNodes();
+        var t = k.CreateProcess(0);
+        var (seg, addr) = NewSegment(k, t, 100);
+        var sp = seg.Object.Policy!;
+        Assert.Equal(0, k.Mbind(t, addr + 10 * Page, 20 * Page, Interleave, Mask(0, 1), MaxNode, 0));   // [10,30)
+        SharedPolicies.SpNode Node(ulong s, ulong e)
+        {
+            var p = k.Policies.Alloc(MempolicyMode.Bind, MpolFlags.Shared);
+            p.Nodes = NodeMask.Of(2);
+            return new SharedPolicies.SpNode(s, e, p);
+        }
+        sp.Insert(Node(12, 20));   // inside [10,30)
+        sp.Insert(Node(10, 30));   // the same range
+        Assert.Equal(2, k.Auditor.TreeErrors);
+        Assert.Equal([(10UL, 30UL)], sp.Nodes().Select(n => (n.Start, n.End)));
+        sp.Insert(Node(25, 40));   // sticks out on the right: no BUG
+        sp.Insert(Node(10, 35));   // same start, ends later: the descent goes right of [10,30)
+        Assert.Equal(2, k.Auditor.TreeErrors);
+        Assert.Equal([(10UL, 30UL), (10UL, 35UL), (25UL, 40UL)], sp.Nodes().Select(n => (n.Start, n.End)));
+        Assert.True(k.Audit().TreeErrors > 2);
+    }
 }

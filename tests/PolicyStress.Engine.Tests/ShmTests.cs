@@ -10,6 +10,28 @@ public class ShmTests
     private const ulong Huge = ShmFlags.HugePageSize;
 
     [Fact]
+    public void InodeNumbersAreTheShmidOrWhatTheHarnessSupplies()
+    {
+        // newseg(): i_ino = shm_perm.id; shmem_zero_setup(): get_next_ino(). A harness mirroring a real
+        // kernel supplies that kernel's numbers instead, and they bias interleave.
+        var k = FourNodes();
+        var t = k.CreateProcess(0);
+        var (seg, _) = NewSegment(k, t, 1);
+        Assert.Equal(seg.Id, seg.Object.Ino);
+        long next = 4097;
+        var mirrored = FourNodes(new KernelConfig { InodeNumbers = () => next++ });
+        var u = mirrored.CreateProcess(0);
+        var (seg2, a) = NewSegment(mirrored, u, 4);
+        ulong shared = MapAnon(mirrored, u, 4, shared: true);
+        Assert.Equal(4097, seg2.Object.Ino);
+        Assert.Equal(0, mirrored.Mbind(u, a, 4 * Page, Interleave, Mask(0, 1, 2, 3), MaxNode, 0));
+        Assert.Equal([1, 2, 3, 0], Enumerable.Range(0, 4).Select(p => mirrored.Fault(u, a + (ulong)p * Page)));   // 4097 + p
+        Assert.Equal(0, mirrored.Mbind(u, shared, 4 * Page, Interleave, Mask(0, 1, 2, 3), MaxNode, 0));
+        Assert.Equal([2, 3, 0, 1], Enumerable.Range(0, 4).Select(p => mirrored.Fault(u, shared + (ulong)p * Page)));   // 4098 + p
+        AssertClean(mirrored);
+    }
+
+    [Fact]
     public void ShmgetFindsKeysAndRefusesWithTheKernelsErrno()
     {
         var k = FourNodes(new KernelConfig { ShmMax = 1UL << 30 });

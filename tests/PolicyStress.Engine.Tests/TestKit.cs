@@ -24,6 +24,10 @@ internal static class TestKit
     /// <summary>Four nodes, one CPU each (CPU n on node n), distance 10/20/30/40 along a line.</summary>
     public static Kernel FourNodes(KernelConfig? config = null) => new(NumaTopology.Uniform(4, 1), config);
 
+    /// <summary><see cref="FourNodes"/> running the 2.6.23 kernel, with <paramref name="bugs"/> switched on.</summary>
+    public static Kernel Kernel2007(Refcounting.Bugs2007 bugs = Refcounting.Bugs2007.None) =>
+        FourNodes(new KernelConfig { Scheme = Refcounting.RefScheme.Lookup2007, Bugs = bugs });
+
     /// <summary>
     /// A 4-node machine whose nearest neighbours are not the numerically adjacent nodes, so that a test can
     /// tell "nearest first" from "numeric order" (asymmetric on purpose):

@@ -70,6 +70,33 @@ public sealed class LinuxSyscallsTests(ITestOutputHelper output)
         for (int i = 0; i < 3; i++) Assert.Equal(first, KernelProbes.ReadFaultMapsZeroPage());
     }
 
+    [Fact]
+    public void ProcMaps_GivesASysvSegmentsShmidAsItsInode()
+    {
+        // newseg(): i_ino = shm_perm.id; a MAP_SHARED|MAP_ANONYMOUS mapping has a shmem inode of its own.
+        int id = LinuxSyscalls.Shmget(IPC_PRIVATE, (ulong)Page, IPC_CREAT | S_IRUSR | S_IWUSR);
+        Assert.True(id >= 0, $"shmget returned {id}");
+        long view = LinuxSyscalls.Shmat(id, 0, 0);
+        long shared = LinuxSyscalls.Mmap(0, (ulong)Page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        long priv = LinuxSyscalls.Mmap(0, (ulong)Page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        try
+        {
+            Assert.True(view > 0 && shared > 0 && priv > 0, $"shmat/mmap returned {view}, {shared}, {priv}");
+            Assert.Equal(id, ProcMaps.InodeAt((ulong)view + 100));
+            Assert.True(ProcMaps.InodeAt((ulong)shared) > 0);
+            Assert.Equal(0, ProcMaps.InodeAt((ulong)priv));
+        }
+        finally
+        {
+            if (view > 0) LinuxSyscalls.Shmdt((nint)view);
+            if (shared > 0) LinuxSyscalls.Munmap((nint)shared, (ulong)Page);
+            if (priv > 0) LinuxSyscalls.Munmap((nint)priv, (ulong)Page);
+            LinuxSyscalls.ShmctlRmid(id);
+        }
+        Assert.Equal(-1, ProcMaps.InodeAt("7f0000000000-7f0000001000 rw-p 00000000 00:00 0\n", 0x1000));
+        Assert.Equal(32768, ProcMaps.InodeAt("7f0000000000-7f0000001000 rw-s 00000000 00:01 32768    /SYSV00000000 (deleted)\n", 0x7f0000000800));
+    }
+
     /// <summary>
     /// The scenario the Engine models: one SysV segment, two attaches, mbind on a sub-range of the
     /// first. The policy lives in the shmem inode's shared tree (both views see it), while only the

@@ -31,7 +31,7 @@ public sealed class MemObject
 
     public bool IsShmem { get; }
     public bool HugeTlb { get; }
-    /// <summary>i_ino: biases shmem interleave (since 3.6, 09c231cb8bfd).</summary>
+    /// <summary>i_ino: biases shmem interleave (since 3.6, 09c231cb8bfd). A SysV segment's is its shmid.</summary>
     public long Ino { get; }
     /// <summary>The inode's shared policy tree; null for anonymous and hugetlb objects.</summary>
     public SharedPolicy? Policy { get; }

@@ -35,6 +35,8 @@ public sealed class Vma
     public ulong Pages => (End - Start) >> Kernel.PageShift;
     /// <summary>vm_ops->get_policy exists: shmem and SysV shm over shmem consult the shared tree.</summary>
     public bool HasSharedPolicy => Kind is VmaKind.Shmem or VmaKind.SysvShm;
+    /// <summary>vm_ops->get_policy exists at all: shm_vm_ops has it even over hugetlb (the 2.6.23 paths ask it).</summary>
+    public bool HasGetPolicyOp => Kind is VmaKind.Shmem or VmaKind.SysvShm or VmaKind.SysvHugetlb;
 
     /// <summary>The object page that backs <paramref name="addr"/>.</summary>
     public ulong ObjectIndex(ulong addr)

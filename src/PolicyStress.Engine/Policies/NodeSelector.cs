@@ -63,37 +63,49 @@ public static class NodeSelector
     }
 
     /// <summary>
-    /// alloc_pages_mpol(): choose the start node and nodemask from the policy, then take the first node
-    /// of that node's zonelist that is in the mask and has a free page. Returns the node, or -ENOMEM.
+    /// alloc_pages_mpol(): choose the start node and nodemask from the policy (policy_nodemask), then take the
+    /// first node of that node's zonelist that is allowed and has a free page. Returns the node, or -ENOMEM.
+    /// A user page allocation is hardwalled to the task's cpuset (prepare_alloc_pages(): with no policy
+    /// nodemask, cpuset_current_mems_allowed is the nodemask; with one, ALLOC_CPUSET filters each zone; 2.6.23:
+    /// __alloc_pages() with ALLOC_CPUSET and GFP_HIGHUSER's __GFP_HARDWALL), so every walk is cut to
+    /// mems_allowed — and a bind mask with no node left in the cpuset is not applied at all
+    /// (cpuset_nodemask_valid_mems_allowed; 2.6.23 zonelist_policy's fall through to the local zonelist when
+    /// cpuset_zonelist_valid_mems_allowed fails). A preferred policy with no node (2.6.23's local allocation,
+    /// preferred_node −1) starts at the local node, as zonelist_policy() has it; modern kernels make it
+    /// MPOL_LOCAL instead.
     /// </summary>
     internal static int Allocate(Mempolicy pol, ulong ilx, TaskStruct task, PageAllocator pages, bool era2007)
     {
         var topo = pages.Topology;
+        var mems = task.MemsAllowed;
         int nid = task.LocalNode;
         switch (pol.Mode)
         {
             case MempolicyMode.Preferred:
-                return pages.AllocFrom(pol.Nodes.First, null);
+                return pages.AllocFrom(pol.Nodes.IsEmpty ? nid : pol.Nodes.First, mems);
             case MempolicyMode.PreferredMany:
             {
                 if (pol.HomeNode >= 0) nid = pol.HomeNode;
-                int got = pages.AllocFrom(nid, pol.Nodes);   // first without reclaim inside the mask...
-                return got >= 0 ? got : pages.AllocFrom(nid, null);   // ...then anywhere
+                int got = pages.AllocFrom(nid, pol.Nodes.And(mems));   // first without reclaim inside the mask...
+                return got >= 0 ? got : pages.AllocFrom(nid, mems);     // ...then anywhere the cpuset allows
             }
             case MempolicyMode.Bind:
-                if (era2007) return pages.AllocNumericOrder(pol.Nodes);  // 2.6.23 bind_zonelist(): node order
+            {
+                var bound = pol.Nodes.And(mems);
+                if (era2007) return bound.IsEmpty ? pages.AllocFrom(nid, mems) : pages.AllocNumericOrder(bound);  // bind_zonelist(): node order
                 if (pol.HomeNode >= 0) nid = pol.HomeNode;
-                return pages.AllocFrom(nid, pol.Nodes);
+                return pages.AllocFrom(nid, bound.IsEmpty ? mems : bound);
+            }
             case MempolicyMode.Interleave:
                 nid = ilx == NoInterleaveIndex ? InterleaveNodes(pol, task) : InterleaveNid(pol, ilx, task.LocalNode);
-                return pages.AllocFrom(nid, null);
+                return pages.AllocFrom(nid, mems);
             case MempolicyMode.WeightedInterleave:
                 nid = ilx == NoInterleaveIndex
                     ? WeightedInterleaveNodes(pol, task, topo)
                     : WeightedInterleaveNid(pol, ilx, task.LocalNode, topo);
-                return pages.AllocFrom(nid, null);
+                return pages.AllocFrom(nid, mems);
             default:   // Local, Default (2007 default_policy), preferred_node_policy handled as Preferred
-                return pages.AllocFrom(nid, null);
+                return pages.AllocFrom(nid, mems);
         }
     }
 }

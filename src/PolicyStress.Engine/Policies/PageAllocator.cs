@@ -29,19 +29,22 @@ internal sealed class PageAllocator
         _limited = topology.HasLimitedCapacity;
     }
 
-    /// <summary>Allocate on the first node of <paramref name="start"/>'s zonelist inside the mask (null = any).</summary>
-    public int AllocFrom(int start, NodeMask? mask)
+    /// <summary>
+    /// Allocate on the first node of <paramref name="start"/>'s zonelist that is in <paramref name="allowed"/>
+    /// (the policy's nodemask, if any, and the cpuset's mems: see <see cref="NodeSelector.Allocate"/>).
+    /// </summary>
+    public int AllocFrom(int start, NodeMask allowed)
     {
         if ((uint)start >= (uint)Topology.NodeCount) start = 0;
         foreach (int n in Topology.Zonelists[start])
-            if ((mask is not { } m || m.Contains(n)) && TryTake(n)) return n;
+            if (allowed.Contains(n) && TryTake(n)) return n;
         return -Errno.ENOMEM;
     }
 
     /// <summary>2.6.23 MPOL_BIND: the custom zonelist tried nodes in numeric order.</summary>
-    public int AllocNumericOrder(NodeMask mask)
+    public int AllocNumericOrder(NodeMask allowed)
     {
-        for (int n = mask.First; n < NodeMask.MaxNodes; n = mask.Next(n))
+        for (int n = allowed.First; n < NodeMask.MaxNodes; n = allowed.Next(n))
             if (Topology.MemoryNodes.Contains(n) && n < Topology.NodeCount && TryTake(n)) return n;
         return -Errno.ENOMEM;
     }

@@ -38,18 +38,21 @@ public static class PolicyText
     }
 
     /// <summary>
-    /// The 2.6.23 format (policy_types[] + '='): <c>interleave=0-3</c>, <c>bind=0-1</c>, <c>prefer=2</c>,
-    /// <c>default</c>; local allocation was a preferred policy with no node and printed as <c>default</c>.
+    /// The 2.6.23 format (policy_types[], then '=' and the nodes only if there are any): <c>interleave=0-3</c>,
+    /// <c>bind=0-1</c>, <c>prefer=2</c>, <c>default</c>. Local allocation, a preferred policy with
+    /// preferred_node −1, prints <c>prefer</c>: mpol_to_str()'s node_set(-1, nodes) sets no bit of the mask,
+    /// which stays empty.
     /// </summary>
     public static string To2007String(Mempolicy? pol)
     {
         if (pol is null || pol.IsStatic) return "default";
-        return pol.Mode switch
+        string name = pol.Mode switch
         {
-            MempolicyMode.Interleave => $"interleave={pol.Nodes}",
-            MempolicyMode.Bind => $"bind={pol.Nodes}",
-            MempolicyMode.Preferred => $"prefer={pol.Nodes}",
+            MempolicyMode.Interleave => "interleave",
+            MempolicyMode.Bind => "bind",
+            MempolicyMode.Preferred => "prefer",
             _ => "default",
         };
+        return pol.Nodes.IsEmpty || name == "default" ? name : $"{name}={pol.Nodes}";
     }
 }

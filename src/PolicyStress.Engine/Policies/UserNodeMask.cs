@@ -32,6 +32,11 @@ public sealed class UserNodeMask : IEquatable<UserNodeMask>
     /// <summary>The part of the mask that names nodes the engine can model (0..63).</summary>
     public NodeMask Low => new(_words[0]);
 
+    /// <summary>nodes_subset(this, m): no node outside <paramref name="m"/> (nodes past 63 never are in it).</summary>
+    public bool IsSubsetOf(NodeMask m) => (_words[0] & ~m.Bits) == 0 && HighWordsEmpty;
+
+    private bool HighWordsEmpty => _words.AsSpan(1).IndexOfAnyExcept(0UL) < 0;
+
     /// <summary>nodes_fold(mask, sz): bit n becomes bit n mod sz (the first step of relative mapping).</summary>
     public NodeMask Fold(int sz)
     {

@@ -50,5 +50,11 @@ public enum Bugs2007
     HugeInterleavePut = 4,
     /// <summary>Bug 3: shm_get_policy() returns a hugetlb segment's vma policy without a reference.</summary>
     ShmHugetlbNoref = 8,
-    All = SetMempolicyUnlocked | InterleaveLeak | HugeInterleavePut | ShmHugetlbNoref,
+    /// <summary>
+    /// Not in Lee's list, but in 2.6.23 too: do_get_mempolicy(MPOL_F_ADDR) calls the vma's get_policy op —
+    /// a shmem tree lookup, or with Lee's fix for bug 3 a reference on a hugetlb vma policy — and never drops
+    /// the reference it takes (the 2008 rework's mpol_cond_put did). Off, the reference is dropped.
+    /// </summary>
+    GetMempolicyLeak = 16,
+    All = SetMempolicyUnlocked | InterleaveLeak | HugeInterleavePut | ShmHugetlbNoref | GetMempolicyLeak,
 }

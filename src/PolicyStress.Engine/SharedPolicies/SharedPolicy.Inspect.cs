@@ -28,8 +28,8 @@ public sealed partial class SharedPolicy
 
     /// <summary>
     /// Quiescent audit: add the references this tree and its attachments own to <paramref name="owned"/>,
-    /// and return the number of invariant violations (order, overlap, empty ranges, freed or unmarked
-    /// policies).
+    /// and return the number of invariant violations (order, overlap, empty ranges, freed policies, and
+    /// since 2.6.26 policies not marked MPOL_F_SHARED).
     /// </summary>
     internal int Audit(Dictionary<Mempolicy, int> owned)
     {
@@ -42,7 +42,7 @@ public sealed partial class SharedPolicy
                 var n = _nodes[i];
                 if (n.Start >= n.End) errors++;
                 if (i > 0 && _nodes[i - 1].End > n.Start) errors++;
-                if (n.Policy.Freed || !n.Policy.IsShared) errors++;
+                if (n.Policy.Freed || (!_kernel.Era2007 && !n.Policy.IsShared)) errors++;
                 owned[n.Policy] = owned.GetValueOrDefault(n.Policy) + 1;
             }
             foreach (var m in _attached)

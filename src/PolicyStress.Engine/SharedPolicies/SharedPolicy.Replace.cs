@@ -9,7 +9,9 @@ public sealed partial class SharedPolicy
     /// <summary>
     /// mpol_set_shared_policy(): install <paramref name="pol"/> (null = delete) over page offsets
     /// [<paramref name="start"/>, <paramref name="end"/>). Since 2012 the tree gets its own copy
-    /// (sp_alloc = mpol_dup + MPOL_F_SHARED); in 2007 it took a reference on the caller's object.
+    /// (sp_alloc = mpol_dup + MPOL_F_SHARED); in 2007 it took a reference on the caller's object and marked
+    /// nothing: that object is also the caller's vma policy, and MPOL_F_SHARED on it (2.6.26–3.6) made
+    /// users of the vma drop references they never took — the bug 869833f2c5c6 fixed, not a 2.6.23 one.
     /// </summary>
     internal int SetPolicy(ulong start, ulong end, Mempolicy? pol)
     {
@@ -21,7 +23,6 @@ public sealed partial class SharedPolicy
             {
                 Cache.Get(pol);   // sp_alloc() 2007: mpol_get(pol), the object is shared with the vma
                 np = pol;
-                np.Flags |= MpolFlags.Shared;   // sim-only marker (spec rule 1): the 2007 code had no flag
             }
             else
             {
@@ -115,20 +116,26 @@ public sealed partial class SharedPolicy
         return 0;
     }
 
-    /// <summary>sp_insert(): a new node must not overlap any other; an overlap is a BUG() in the kernel and a
-    /// tree error here (counted, node dropped with its reference) so the run can report it.</summary>
-    private void Insert(SpNode node)
+    /// <summary>
+    /// sp_insert(): descend left while the new node starts before the node at hand, right while it ends
+    /// after it, and BUG() when neither — when an existing node contains the new one. Among disjoint nodes
+    /// that is the only overlap the descent can meet (it reaches the containing node from any root, so the
+    /// rbtree's shape does not matter); a new node that only overlaps a neighbour is linked in without a word,
+    /// leaving the tree corrupt, as the kernel would — the quiescent audit then counts the overlap. The BUG
+    /// is a tree error here and the node is dropped with its reference, so that the run can go on and report
+    /// it. (Once the tree is corrupt, which nodes the kernel's descent visits depends on the rbtree's shape,
+    /// which the sorted list does not model.) Internal for tests.
+    /// </summary>
+    internal void Insert(SpNode node)
     {
         int lo = 0, hi = _nodes.Count - 1;
-        while (lo <= hi)
+        while (lo <= hi)   // after every node that starts at or before it: the descent goes right on equal starts
         {
             int mid = (lo + hi) >>> 1;
-            if (_nodes[mid].Start < node.Start) lo = mid + 1;
+            if (_nodes[mid].Start <= node.Start) lo = mid + 1;
             else hi = mid - 1;
         }
-        bool overlapsPrev = lo > 0 && _nodes[lo - 1].End > node.Start;
-        bool overlapsNext = lo < _nodes.Count && _nodes[lo].Start < node.End;
-        if (overlapsPrev || overlapsNext || node.Start >= node.End)
+        if (lo > 0 && _nodes[lo - 1].End >= node.End)   // new.start >= nd.start && new.end <= nd.end: BUG()
         {
             _kernel.Auditor.TreeError();
             Cache.Put(node.Policy);

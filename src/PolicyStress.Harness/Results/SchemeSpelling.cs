@@ -29,6 +29,7 @@ public static class SchemeSpelling
         if (b.HasFlag(Bugs2007.InterleaveLeak)) names.Add("interleave-leak");
         if (b.HasFlag(Bugs2007.HugeInterleavePut)) names.Add("huge-interleave-put");
         if (b.HasFlag(Bugs2007.ShmHugetlbNoref)) names.Add("shm-hugetlb-noref");
+        if (b.HasFlag(Bugs2007.GetMempolicyLeak)) names.Add("get-mempolicy-leak");
         return string.Join('+', names);
     }
 }

@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using PolicyStress.Engine;
 using PolicyStress.Harness.Workloads;
+using PolicyStress.Linux;
 
 namespace PolicyStress.Harness.Running;
 
 /// <summary>
-/// The thread of one writer: paced to its rate (sleeping offline, so grace periods do not wait for it),
-/// each operation timed; operations inside the measured window are counted.
+/// The thread of one writer: pinned to its task's CPU, as faulters are — so that writers that race each
+/// other (set_mempolicy and the numa_maps reader of bug 1) run on the CPUs the workload gave them, at the
+/// same time, instead of wherever the scheduler last put them, often one CPU for both; paced to its rate
+/// (sleeping offline, so grace periods do not wait for it), each operation timed; operations inside the
+/// measured window are counted.
 /// </summary>
 internal sealed class WriterWorker(Kernel kernel, Writer writer, RunControl control)
 {
@@ -16,6 +20,14 @@ internal sealed class WriterWorker(Kernel kernel, Writer writer, RunControl cont
 
     public void Run()
     {
+        try
+        {
+            CpuAffinity.PinCurrentThread(writer.Task.Cpu);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // not Linux: the writer runs unpinned
+        }
         control.Ready.Signal();
         control.Go.Wait();
         var task = writer.Task;

@@ -12,6 +12,9 @@ namespace PolicyStress.Harness.Workloads;
 /// </summary>
 public sealed class ChurnWorkload : PftWorkload
 {
+    /// <summary>How many anonymous vmas the set_mempolicy task has for the numa_maps reader to walk.</summary>
+    private const int SetMempolicyVmas = 128;
+
     public override void Setup(Kernel kernel, RunConfig config, int[] cpus)
     {
         base.Setup(kernel, config, cpus);
@@ -23,8 +26,9 @@ public sealed class ChurnWorkload : PftWorkload
         var setpol = kernel.CreateProcess(Cpu(0));
         Attach(kernel, setpol, SegmentId);   // a shm vma, so numa_maps walks a shared policy on its behalf too
         // Anonymous vmas without a policy of their own: for each, a 2007 numa_maps reader takes a reference on
-        // this task's policy (get_vma_policy of another task) — the path bug 1 races with set_mempolicy.
-        for (int i = 0; i < 8; i++)
+        // this task's policy (get_vma_policy of another task) — the path bug 1 races with set_mempolicy. Many
+        // of them, so that every read of this task offers the race many times (~100 ns of reading each).
+        for (int i = 0; i < SetMempolicyVmas; i++)
             if (kernel.Mmap(setpol, 0, 4 * Page, Kernel.MapPrivate | Kernel.MapAnonymous) < 0)
                 throw new InvalidOperationException("churn: mmap for the set_mempolicy task failed");
         Writers.Add(new SetMempolicyChurn(kernel, setpol, rate: 2000));
