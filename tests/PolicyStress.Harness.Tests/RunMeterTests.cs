@@ -7,6 +7,8 @@ using PolicyStress.Harness.Workloads;
 namespace PolicyStress.Harness.Tests;
 
 /// <summary>The PolicyStress Meter shows a running configuration's counters, tagged with its axes, and nothing once it ends.</summary>
+/// <remarks>The Meter is process-wide: every run in the test process publishes to it, so this test runs alone.</remarks>
+[Collection(nameof(RunMeterTests))]
 public sealed class RunMeterTests
 {
     [Fact]
@@ -50,3 +52,7 @@ public sealed class RunMeterTests
         Assert.Empty(seen);   // the run is over: nothing to report
     }
 }
+
+/// <summary>Runs <see cref="RunMeterTests"/> with no other test of the assembly beside it.</summary>
+[CollectionDefinition(nameof(RunMeterTests), DisableParallelization = true)]
+public sealed class RunMeterCollection;
