@@ -72,6 +72,14 @@ internal static class OptionParsing
         WorkloadNames.TryParse(s, out var k) ? k
             : throw new UsageException($"--workload: unknown value '{s}'; accepted: {string.Join(", ", WorkloadNames.All.Select(w => w.Name))}");
 
+    public static Harness.Running.RunBackend Backend(string s) =>
+        Harness.Running.BackendNames.TryParse(s, out Harness.Running.RunBackend b) ? b
+            : throw new UsageException($"--backend: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.BackendNames.Backends.Select(x => x.Name))}");
+
+    public static Harness.Running.RunPolicy Policy(string s) =>
+        Harness.Running.BackendNames.TryParse(s, out Harness.Running.RunPolicy p) ? p
+            : throw new UsageException($"--policy: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.BackendNames.Policies.Select(x => x.Name))}");
+
     public static Placement Placement(string s)
     {
         try { return Harness.Topology.Placement.Parse(s); }

@@ -6,7 +6,7 @@ namespace PolicyStress.Harness.Results;
 /// </summary>
 public static class CsvSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The writer kinds' column prefixes, in the order of <c>WriterKind</c>.</summary>
     public static readonly string[] WriterPrefixes = ["mbind", "attach", "setpol", "numamaps", "hugetlb"];
@@ -49,10 +49,12 @@ public static class CsvSchema
             ("gc_mode", "workstation|server and concurrent|nonconcurrent"),
             ("tiered_compilation", "DOTNET_TieredCompilation or the runtimeconfig switch; default when unset"),
             ("tiered_pgo", "DOTNET_TieredPGO or the runtimeconfig switch; default when unset"),
+            ("backend", "engine (the model) or kernel (real faults on SysV segments in the running kernel)"),
             ("workload", "pft|wis|storm|churn"),
-            ("scheme", "refcount scheme"),
-            ("sp_lock", "shared policy tree lock"),
-            ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none"),
+            ("policy", "interleave|none: the policy over the workload's segments (none: no mbind at all)"),
+            ("scheme", "refcount scheme (n/a on the kernel backend)"),
+            ("sp_lock", "shared policy tree lock (n/a on the kernel backend)"),
+            ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none (n/a on the kernel backend)"),
             ("tasks", "--tasks value"),
             ("faulting_tasks", "faulting threads started (storm: tasks x storm factor)"),
             ("threads_per_mm", "tasks sharing one mm (1 = process model)"),
@@ -85,6 +87,10 @@ public static class CsvSchema
             ("minor_faults", "faults that found the page present (whole run; 0 expected)"),
             ("cpu_mismatches", "tasks whose sched_getcpu differed from the planned CPU"),
             ("observed_cpus", "sched_getcpu of each task after pinning, ':'-separated"),
+            ("fault_ns", "mean ns per fault inside the timed window: 1e9 x faulting tasks / faults_per_s"),
+            ("free_s", "kernel: mean seconds per task spent freeing pages (MADV_REMOVE) between measured passes, outside the window; empty on the engine"),
+            ("kernel_faults", "kernel: the kernel's count of the tasks' minor faults inside the window (getrusage RUSAGE_THREAD); equals faults when every write faulted once; empty on the engine"),
+            ("numa_maps_check", "kernel: ok, or failed:<reason> when /proc/<pid>/numa_maps disagreed with the policy (such a point has no row); n/a on the engine"),
         };
         foreach (var w in WriterPrefixes)
         {

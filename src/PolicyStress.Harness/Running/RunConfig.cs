@@ -7,6 +7,10 @@ namespace PolicyStress.Harness.Running;
 /// <summary>One configuration of the stress run: what to fault, under which scheme and lock, on how many tasks.</summary>
 public sealed record RunConfig
 {
+    /// <summary>What runs the workload: the engine (the model) or the running kernel (real faults on SysV segments).</summary>
+    public RunBackend Backend { get; init; } = RunBackend.Engine;
+    /// <summary>The policy the workload installs over its segments; <see cref="RunPolicy.None"/> makes no mbind at all.</summary>
+    public RunPolicy Policy { get; init; } = RunPolicy.Interleave;
     public WorkloadKind Workload { get; init; } = WorkloadKind.Pft;
     public RefScheme Scheme { get; init; } = RefScheme.Lookup;
     public SpLockKind SpLock { get; init; } = SpLockKind.RwLock;

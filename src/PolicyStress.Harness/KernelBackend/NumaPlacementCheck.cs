@@ -1,0 +1,48 @@
+using System.Globalization;
+using PolicyStress.Harness.Running;
+using PolicyStress.Linux;
+
+namespace PolicyStress.Harness.KernelBackend;
+
+/// <summary>
+/// After a kernel point: does /proc/&lt;pid&gt;/numa_maps agree with the policy? The closing check pass leaves
+/// every page of every slice in place, so each attach's line (fs/proc/task_mmu.c show_numa_map, which counts the
+/// pages that process maps) must count exactly the pages its tasks wrote; under interleave
+/// (mm/mempolicy.c interleave_nid, by page offset) every node of the run gets pages and no other node does,
+/// and the policy at vm_start reads "interleave:…"; with no policy it reads "default". Where sub-range policies
+/// of other modes lie over the segment (storm, churn), only the count and the run's nodes are checked.
+/// </summary>
+public static class NumaPlacementCheck
+{
+    /// <summary>What one attach's line should show.</summary>
+    /// <param name="Pages">Pages its tasks left in place.</param>
+    /// <param name="Policy">The whole-segment policy.</param>
+    /// <param name="Nodes">The nodes the policy names (the run's nodes with memory).</param>
+    /// <param name="SubRanges">Sub-range policies of other modes lie over it: check only count and nodes.</param>
+    public sealed record Expectation(long Pages, RunPolicy Policy, IReadOnlyList<int> Nodes, bool SubRanges = false);
+
+    /// <summary>Null when <paramref name="line"/> agrees with <paramref name="e"/>, else why not (no commas).</summary>
+    public static string? Check(NumaMapsLine? line, Expectation e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (line is null) return "no numa_maps line for the attach";
+        string at = "0x" + line.Start.ToString("x", CultureInfo.InvariantCulture);
+        long sum = (long)line.TotalPages;
+        if (sum != e.Pages) return Invariant($"{at} holds {sum} pages where {e.Pages} were faulted");
+        foreach (var (node, count) in line.NodePages)
+            if (count > 0 && !e.Nodes.Contains(node) && (e.Policy == RunPolicy.Interleave || e.SubRanges))
+                return Invariant($"{at} has {count} pages on node {node} outside the run's nodes {CpuList.Format(e.Nodes)}");
+        if (e.SubRanges) return null;
+        if (e.Policy == RunPolicy.None)
+            return line.Policy == "default" ? null : $"{at} reads policy '{line.Policy}' where no mbind was made";
+        if (!line.Policy.StartsWith("interleave:", StringComparison.Ordinal))
+            return $"{at} reads policy '{line.Policy}' where interleave was set";
+        if (e.Pages >= e.Nodes.Count)
+            foreach (int node in e.Nodes)
+                if (line.NodePages.GetValueOrDefault(node) == 0)
+                    return Invariant($"{at} has no page on node {node} of {e.Pages} interleaved over {CpuList.Format(e.Nodes)}");
+        return null;
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
