@@ -379,7 +379,8 @@ public static class KernelRunner
                     files[g.Key.Pid] = lines;
                 }
                 long expected = g.Count() * (long)pages;
-                string? why = NumaPlacementCheck.Check(NumaMapsParser.Find(lines, g.Key.View),
+                ulong segment = (config.Workload == WorkloadKind.Wis ? 1 : (ulong)n) * pages * (ulong)_ctl.PageSize;
+                string? why = NumaPlacementCheck.Check(NumaPlacementCheck.Merge(lines, g.Key.View, segment),
                     new NumaPlacementCheck.Expectation(expected, config.Policy, nodes, subRanges));
                 if (why is not null) return $"failed:pid {g.Key.Pid} {why}";
             }

@@ -21,6 +21,23 @@ public static class NumaPlacementCheck
     /// <param name="SubRanges">Sub-range policies of other modes lie over it: check only count and nodes.</param>
     public sealed record Expectation(long Pages, RunPolicy Policy, IReadOnlyList<int> Nodes, bool SubRanges = false);
 
+    /// <summary>
+    /// The lines of the vmas of one attach, [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>),
+    /// as one: an mbind of a sub-range splits the attach's vma (mm/mempolicy.c mbind_range), so storm's and churn's
+    /// parent view is many lines. Their pages are summed per node; the policy is the first line's. Null when none.
+    /// </summary>
+    public static NumaMapsLine? Merge(IReadOnlyList<NumaMapsLine> lines, ulong start, ulong length)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var inRange = lines.Where(l => l.Start >= start && l.Start < start + length).OrderBy(l => l.Start).ToList();
+        if (inRange.Count == 0 || inRange[0].Start != start) return null;
+        if (inRange.Count == 1) return inRange[0];
+        var nodes = new SortedDictionary<int, ulong>();
+        foreach (var l in inRange)
+            foreach (var (node, count) in l.NodePages) nodes[node] = nodes.GetValueOrDefault(node) + count;
+        return inRange[0] with { NodePages = nodes };
+    }
+
     /// <summary>Null when <paramref name="line"/> agrees with <paramref name="e"/>, else why not (no commas).</summary>
     public static string? Check(NumaMapsLine? line, Expectation e)
     {
