@@ -6,7 +6,7 @@ namespace PolicyStress.Harness.Results;
 /// </summary>
 public static class CsvSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>The writer kinds' column prefixes, in the order of <c>WriterKind</c>.</summary>
     public static readonly string[] WriterPrefixes = ["mbind", "attach", "setpol", "numamaps", "hugetlb"];
@@ -112,6 +112,11 @@ public static class CsvSchema
             ("findings", "sum of the auditor's findings"),
             ("claims_safety", "the scheme claims safety (a finding is a failure)"),
             ("audit_failed", "claims_safety and findings > 0"),
+        ]);
+        // v4: the kernel anchor (issue 8), appended so that the v3 columns keep their places.
+        c.AddRange(
+        [
+            ("policy", "interleave|none: what the workload's setup installs on the faulted segments (none: no mbind, the empty-tree fast path)"),
         ]);
         return [.. c];
     }
