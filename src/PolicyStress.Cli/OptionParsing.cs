@@ -76,9 +76,9 @@ internal static class OptionParsing
         Harness.Running.BackendNames.TryParse(s, out Harness.Running.RunBackend b) ? b
             : throw new UsageException($"--backend: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.BackendNames.Backends.Select(x => x.Name))}");
 
-    public static Harness.Running.RunPolicy Policy(string s) =>
-        Harness.Running.BackendNames.TryParse(s, out Harness.Running.RunPolicy p) ? p
-            : throw new UsageException($"--policy: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.BackendNames.Policies.Select(x => x.Name))}");
+    public static PolicyKind Policy(string s) =>
+        PolicyNames.TryParse(s, out var k) ? k
+            : throw new UsageException($"--policy: unknown value '{s}'; accepted: {string.Join(", ", PolicyNames.All.Select(p => p.Name))}");
 
     public static Placement Placement(string s)
     {
@@ -106,7 +106,7 @@ internal static class OptionParsing
         var b = Engine.Refcounting.Bugs2007.None;
         foreach (var s in Items(values, "--bug"))
         {
-            if (s.Equals("none", StringComparison.OrdinalIgnoreCase)) continue;
+            if (s.Equals(Harness.Results.SchemeSpelling.NoBugs, StringComparison.OrdinalIgnoreCase)) continue;
             if (s.Equals("all", StringComparison.OrdinalIgnoreCase)) { b |= Engine.Refcounting.Bugs2007.All; continue; }
             b |= SchemeNames.ParseBug(s);
         }

@@ -24,11 +24,11 @@ public sealed class KernelBackendCliTests(ITestOutputHelper output) : IDisposabl
     private static readonly string[] Short = ["--duration", "200ms", "--warmup", "50ms", "--interval", "100ms", "--pages", "64"];
 
     [Theory]
-    [InlineData(WorkloadKind.Pft, 1, RunPolicy.Interleave)]
-    [InlineData(WorkloadKind.Pft, 2, RunPolicy.None)]
-    [InlineData(WorkloadKind.Wis, 2, RunPolicy.Interleave)]
-    [InlineData(WorkloadKind.Wis, 1, RunPolicy.None)]
-    public void ProcessModelFaultsEveryPageOnceAndLeavesNoSegmentOrChild(WorkloadKind w, int tasks, RunPolicy policy)
+    [InlineData(WorkloadKind.Pft, 1, PolicyKind.Interleave)]
+    [InlineData(WorkloadKind.Pft, 2, PolicyKind.None)]
+    [InlineData(WorkloadKind.Wis, 2, PolicyKind.Interleave)]
+    [InlineData(WorkloadKind.Wis, 1, PolicyKind.None)]
+    public void ProcessModelFaultsEveryPageOnceAndLeavesNoSegmentOrChild(WorkloadKind w, int tasks, PolicyKind policy)
     {
         KernelRunner.ChildCommand = ("dotnet", [CliProcess.Dll]);
         var config = new RunConfig

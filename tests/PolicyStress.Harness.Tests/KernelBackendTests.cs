@@ -16,21 +16,21 @@ namespace PolicyStress.Harness.Tests;
 /// </summary>
 public sealed class KernelBackendTests(ITestOutputHelper output)
 {
-    internal static RunConfig Short(WorkloadKind w, int tasks, int threadsPerMm, RunPolicy policy) => new()
+    internal static RunConfig Short(WorkloadKind w, int tasks, int threadsPerMm, PolicyKind policy) => new()
     {
         Backend = RunBackend.Kernel, Workload = w, Tasks = tasks, ThreadsPerMm = threadsPerMm, Policy = policy, StormFactor = 2,
         PagesPerTask = 64, Warmup = TimeSpan.FromMilliseconds(50), Duration = TimeSpan.FromMilliseconds(200), Interval = TimeSpan.FromMilliseconds(100),
     };
 
     [Theory]
-    [InlineData(WorkloadKind.Pft, 1, RunPolicy.Interleave)]
-    [InlineData(WorkloadKind.Pft, 2, RunPolicy.Interleave)]
-    [InlineData(WorkloadKind.Pft, 2, RunPolicy.None)]
-    [InlineData(WorkloadKind.Wis, 1, RunPolicy.None)]
-    [InlineData(WorkloadKind.Wis, 2, RunPolicy.Interleave)]
-    [InlineData(WorkloadKind.Churn, 2, RunPolicy.Interleave)]
-    [InlineData(WorkloadKind.Storm, 1, RunPolicy.Interleave)]
-    public void ThreadModelFaultsEveryPageOnceAndLeavesNoSegment(WorkloadKind w, int tasks, RunPolicy policy)
+    [InlineData(WorkloadKind.Pft, 1, PolicyKind.Interleave)]
+    [InlineData(WorkloadKind.Pft, 2, PolicyKind.Interleave)]
+    [InlineData(WorkloadKind.Pft, 2, PolicyKind.None)]
+    [InlineData(WorkloadKind.Wis, 1, PolicyKind.None)]
+    [InlineData(WorkloadKind.Wis, 2, PolicyKind.Interleave)]
+    [InlineData(WorkloadKind.Churn, 2, PolicyKind.Interleave)]
+    [InlineData(WorkloadKind.Storm, 1, PolicyKind.Interleave)]
+    public void ThreadModelFaultsEveryPageOnceAndLeavesNoSegment(WorkloadKind w, int tasks, PolicyKind policy)
     {
         var config = Short(w, tasks, threadsPerMm: Math.Max(2, tasks * (w == WorkloadKind.Storm ? 2 : 1)), policy);
         if (Refused(() => KernelRunner.Run(config, TestTopologies.Live()), out var o)) return;
@@ -59,7 +59,7 @@ public sealed class KernelBackendTests(ITestOutputHelper output)
     [Fact]
     public void KernelRowsSayBackendPolicyAndNotApplicable()
     {
-        var config = Short(WorkloadKind.Pft, 1, 2, RunPolicy.None);
+        var config = Short(WorkloadKind.Pft, 1, 2, PolicyKind.None);
         if (Refused(() => KernelRunner.Run(config, TestTopologies.Live()), out var o)) return;
         var row = ResultRowFactory.Create(Provenance.Capture(), TestTopologies.Live(), config, o!);
 
@@ -111,16 +111,16 @@ public sealed class KernelBackendTests(ITestOutputHelper output)
         var nodes = KernelRunner.PolicyNodes();
         Assert.NotNull(line);
 
-        Assert.Null(NumaPlacementCheck.Check(line, new(pages, RunPolicy.None, nodes)));
-        Assert.Contains($"holds {pages} pages where {pages + 1} were faulted", NumaPlacementCheck.Check(line, new(pages + 1, RunPolicy.None, nodes)));
-        Assert.Contains("where interleave was set", NumaPlacementCheck.Check(line, new(pages, RunPolicy.Interleave, nodes)));
-        Assert.Contains("outside the run's nodes", NumaPlacementCheck.Check(line, new(pages, RunPolicy.Interleave, [nodes.Max() + 1])));
-        Assert.Equal("no numa_maps line for the attach", NumaPlacementCheck.Check(null, new(pages, RunPolicy.None, nodes)));
+        Assert.Null(NumaPlacementCheck.Check(line, new(pages, PolicyKind.None, nodes)));
+        Assert.Contains($"holds {pages} pages where {pages + 1} were faulted", NumaPlacementCheck.Check(line, new(pages + 1, PolicyKind.None, nodes)));
+        Assert.Contains("where interleave was set", NumaPlacementCheck.Check(line, new(pages, PolicyKind.Interleave, nodes)));
+        Assert.Contains("outside the run's nodes", NumaPlacementCheck.Check(line, new(pages, PolicyKind.Interleave, [nodes.Max() + 1])));
+        Assert.Equal("no numa_maps line for the attach", NumaPlacementCheck.Check(null, new(pages, PolicyKind.None, nodes)));
         // Interleave over two nodes that left one of them without a page, and one that did not.
         var interleaved = line! with { Policy = "interleave:0-1", NodePages = new Dictionary<int, ulong> { [0] = pages } };
-        Assert.Contains("no page on node 1", NumaPlacementCheck.Check(interleaved, new(pages, RunPolicy.Interleave, [0, 1])));
+        Assert.Contains("no page on node 1", NumaPlacementCheck.Check(interleaved, new(pages, PolicyKind.Interleave, [0, 1])));
         Assert.Null(NumaPlacementCheck.Check(interleaved with { NodePages = new Dictionary<int, ulong> { [0] = pages / 2, [1] = pages / 2 } },
-            new(pages, RunPolicy.Interleave, [0, 1])));
+            new(pages, PolicyKind.Interleave, [0, 1])));
     }
 
     [Fact]
@@ -135,7 +135,7 @@ public sealed class KernelBackendTests(ITestOutputHelper output)
     public void ASegmentTooLargeForThisMachineIsRefusedWithoutALeftover()
     {
         // 2^31 pages (8 TiB of 4 KiB pages): shmget's memory accounting refuses it (ENOMEM), or shmat cannot map it.
-        var config = Short(WorkloadKind.Pft, 1, 2, RunPolicy.None) with { PagesPerTask = int.MaxValue };
+        var config = Short(WorkloadKind.Pft, 1, 2, PolicyKind.None) with { PagesPerTask = int.MaxValue };
         var e = Assert.Throws<KernelRefusedException>(() => KernelRunner.Run(config, TestTopologies.Live()));
         output.WriteLine(e.Message);
         Assert.Contains(e.Call, new[] { KernelCall.Shmget, KernelCall.Shmat });

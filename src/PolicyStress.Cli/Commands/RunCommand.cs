@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PolicyStress.Cli.ConsoleUi;
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Harness.Results;
 using PolicyStress.Harness.Running;
 using PolicyStress.Harness.Suites;
 using PolicyStress.Harness.Workloads;
@@ -18,12 +19,12 @@ internal static class RunCommand
     {
         var o = new CommonOptions();
         var backend = ListOption("--backend", "Backends: engine (the model), kernel (real faults on SysV segments in this kernel; no schemes, locks or auditor) (comma list)", "engine");
-        var policy = ListOption("--policy", "Policy over the workload's segments: interleave, none (no mbind at all) (comma list)", "interleave");
         var workload = ListOption("--workload", "Workloads: pft, wis, storm, churn (comma list; described above)", "pft");
-        var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", "lookup");
+        var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", SchemeNames.Name(RefScheme.Lookup));
         var spLock = ListOption("--sp-lock", "Shared policy tree locks: " + string.Join(", ", SchemeNames.Locks.Select(s => s.Name)) + " (comma list)", "rwlock");
         var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4), at most the allowed CPUs unless --oversubscribe", "1");
-        var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, none", "none");
+        var policy = ListOption("--policy", "What the setup installs on the faulted segments: interleave (mbind over all nodes), none (no mbind: the empty-tree fast path) (comma list)", "interleave");
+        var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, " + SchemeSpelling.NoBugs, SchemeSpelling.NoBugs);
         var duration = new Option<string>("--duration") { Description = "Measured time per point (e.g. 3s, 500ms)", DefaultValueFactory = _ => "2s" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before measuring", DefaultValueFactory = _ => "1s" };
         var interval = new Option<string>("--interval") { Description = "Measured interval length, at most the duration (left out: 200ms, ten a point at the default duration: compare's samples at one rep; or --duration if that is shorter)", DefaultValueFactory = _ => "200ms" };
@@ -36,7 +37,7 @@ internal static class RunCommand
         var cmd = new Command("run", "Run one configuration, or a sweep when options list several values." + Environment.NewLine + Environment.NewLine +
             WorkloadHelp.Text(Enum.GetValues<WorkloadKind>()))
         {
-            backend, policy, workload, scheme, spLock, tasks, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
+            backend, workload, scheme, spLock, tasks, policy, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
             o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
@@ -67,12 +68,11 @@ internal static class RunCommand
             if (bugSet != Bugs2007.None && !schemes.Contains(RefScheme.Lookup2007))
                 throw new UsageException($"--bug: the 2007 bugs exist only in lookup-2007, and --scheme lists {string.Join(",", schemes.Select(SchemeNames.Name))}; accepted: --scheme lookup-2007 (alone or in a list), or no --bug");
             var backends = OptionParsing.Items(parse.GetValue(backend), "--backend").Select(OptionParsing.Backend).ToList();
-            var policies = OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy).ToList();
             var configs = new SweepGrid(template)
                 .Over(backends, (c, b) => c with { Backend = b })
                 .Over(OptionParsing.Items(parse.GetValue(workload), "--workload").Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
-                .Over(policies, (c, p) => c with { Policy = p })
                 .Over(OptionParsing.Items(parse.GetValue(spLock), "--sp-lock").Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
+                .Over(OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy), (c, p) => c with { Policy = p })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks"), (c, n) => c with { Tasks = n })
                 .Over(schemes, (c, s) => c with { Scheme = s, Bugs = s == RefScheme.Lookup2007 ? bugSet : Bugs2007.None })
                 .Expand(parse.GetValue(reps));

@@ -8,10 +8,10 @@ namespace PolicyStress.Cli.ConsoleUi;
 internal static class PointText
 {
     public static string Config(RunConfig c, bool rep = true) => c.Backend == RunBackend.Kernel
-        ? $"kernel {WorkloadNames.Name(c.Workload)} policy={BackendNames.Name(c.Policy)} tasks={c.FaultingTasks}" +
+        ? $"kernel {WorkloadNames.Name(c.Workload)} policy={PolicyNames.Name(c.Policy)} tasks={c.FaultingTasks}" +
           (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : " processes") + (rep ? $" rep={c.Rep}" : "")
         : $"{WorkloadNames.Name(c.Workload)} {SchemeSpelling.Name(c.Scheme)} {SchemeSpelling.Name(c.SpLock)}" +
-        (c.Policy != RunPolicy.Interleave ? $" policy={BackendNames.Name(c.Policy)}" : "") +
+        (c.Policy != PolicyKind.Interleave ? $" policy={PolicyNames.Name(c.Policy)}" : "") +
         (c.Bugs != Engine.Refcounting.Bugs2007.None ? $" bugs={SchemeSpelling.Name(c.Bugs)}" : "") +
         $" tasks={c.FaultingTasks}" + (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : "") + (rep ? $" rep={c.Rep}" : "");
 

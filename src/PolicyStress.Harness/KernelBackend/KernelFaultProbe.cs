@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PolicyStress.Harness.Running;
+using PolicyStress.Harness.Workloads;
 using PolicyStress.Linux;
 
 namespace PolicyStress.Harness.KernelBackend;
@@ -21,7 +22,7 @@ public static unsafe class KernelFaultProbe
     /// null) under <paramref name="policy"/>. Throws <see cref="KernelRefusedException"/> when the kernel refuses
     /// a call (no SysV shm, no mbind…); the caller then uses its documented default.
     /// </summary>
-    public static double SingleTaskFaultNs(TimeSpan? budget = null, RunPolicy policy = RunPolicy.None, int pages = DefaultPages)
+    public static double SingleTaskFaultNs(TimeSpan? budget = null, PolicyKind policy = PolicyKind.None, int pages = DefaultPages)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pages, 1);
         TimeSpan b = budget ?? TimeSpan.FromMilliseconds(200);
@@ -40,7 +41,7 @@ public static unsafe class KernelFaultProbe
     }
 
     /// <summary>As <see cref="SingleTaskFaultNs"/>, without the exception: false and the kernel's refusal when it refused.</summary>
-    public static bool TryMeasure(out double faultNs, out string? refusal, TimeSpan? budget = null, RunPolicy policy = RunPolicy.None)
+    public static bool TryMeasure(out double faultNs, out string? refusal, TimeSpan? budget = null, PolicyKind policy = PolicyKind.None)
     {
         try
         {
@@ -56,7 +57,7 @@ public static unsafe class KernelFaultProbe
         }
     }
 
-    private static double Measure(TimeSpan budget, RunPolicy policy, int pages)
+    private static double Measure(TimeSpan budget, PolicyKind policy, int pages)
     {
         var allowed = SysfsTopology.Read().CpusAllowed;
         if (allowed.Count > 0)
@@ -67,7 +68,7 @@ public static unsafe class KernelFaultProbe
         ulong page = (ulong)Environment.SystemPageSize, bytes = (ulong)pages * page;
         using var segments = new KernelSegments();
         var (_, addr) = segments.Create(bytes);
-        if (policy == RunPolicy.Interleave)
+        if (policy == PolicyKind.Interleave)
         {
             var mask = new ulong[LinuxSyscalls.CpuSetBits / 64];
             foreach (int id in KernelRunner.PolicyNodes()) mask[id / 64] |= 1UL << (id % 64);

@@ -175,7 +175,7 @@ public static class KernelRunner
 
         private void SetPolicy(nint addr, ulong bytes, ulong page)
         {
-            if (config.Policy == RunPolicy.None) return;   // no mbind: the shared policy tree stays empty
+            if (config.Policy == PolicyKind.None) return;   // no mbind: the shared policy tree stays empty
             ulong[] all = Mask(nodes);
             Mbind(addr, bytes, LinuxConstants.MPOL_INTERLEAVE, all);
             if (config.Workload != WorkloadKind.Storm) return;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PolicyStress.Harness.Running;
+using PolicyStress.Harness.Workloads;
 using PolicyStress.Linux;
 
 namespace PolicyStress.Harness.KernelBackend;
@@ -19,7 +20,7 @@ public static class NumaPlacementCheck
     /// <param name="Policy">The whole-segment policy.</param>
     /// <param name="Nodes">The nodes the policy names (the run's nodes with memory).</param>
     /// <param name="SubRanges">Sub-range policies of other modes lie over it: check only count and nodes.</param>
-    public sealed record Expectation(long Pages, RunPolicy Policy, IReadOnlyList<int> Nodes, bool SubRanges = false);
+    public sealed record Expectation(long Pages, PolicyKind Policy, IReadOnlyList<int> Nodes, bool SubRanges = false);
 
     /// <summary>
     /// The lines of the vmas of one attach, [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>),
@@ -47,10 +48,10 @@ public static class NumaPlacementCheck
         long sum = (long)line.TotalPages;
         if (sum != e.Pages) return Invariant($"{at} holds {sum} pages where {e.Pages} were faulted");
         foreach (var (node, count) in line.NodePages)
-            if (count > 0 && !e.Nodes.Contains(node) && (e.Policy == RunPolicy.Interleave || e.SubRanges))
+            if (count > 0 && !e.Nodes.Contains(node) && (e.Policy == PolicyKind.Interleave || e.SubRanges))
                 return Invariant($"{at} has {count} pages on node {node} outside the run's nodes {CpuList.Format(e.Nodes)}");
         if (e.SubRanges) return null;
-        if (e.Policy == RunPolicy.None)
+        if (e.Policy == PolicyKind.None)
             return line.Policy == "default" ? null : $"{at} reads policy '{line.Policy}' where no mbind was made";
         if (!line.Policy.StartsWith("interleave:", StringComparison.Ordinal))
             return $"{at} reads policy '{line.Policy}' where interleave was set";

@@ -49,9 +49,7 @@ public static class CsvSchema
             ("gc_mode", "workstation|server and concurrent|nonconcurrent"),
             ("tiered_compilation", "DOTNET_TieredCompilation or the runtimeconfig switch; default when unset"),
             ("tiered_pgo", "DOTNET_TieredPGO or the runtimeconfig switch; default when unset"),
-            ("backend", "engine (the model) or kernel (real faults on SysV segments in the running kernel)"),
             ("workload", "pft|wis|storm|churn"),
-            ("policy", "interleave|none: the policy over the workload's segments (none: no mbind at all)"),
             ("scheme", "refcount scheme (n/a on the kernel backend)"),
             ("sp_lock", "shared policy tree lock (n/a on the kernel backend)"),
             ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none (n/a on the kernel backend)"),
@@ -87,10 +85,6 @@ public static class CsvSchema
             ("minor_faults", "faults that found the page present (whole run; 0 expected)"),
             ("cpu_mismatches", "tasks whose sched_getcpu differed from the planned CPU"),
             ("observed_cpus", "sched_getcpu of each task after pinning, ':'-separated"),
-            ("fault_ns", "mean ns per fault inside the timed window: 1e9 x faulting tasks / faults_per_s"),
-            ("free_s", "kernel: mean seconds per task spent freeing pages (MADV_REMOVE) between measured passes, outside the window; empty on the engine"),
-            ("kernel_faults", "kernel: the kernel's count of the tasks' minor faults inside the window (getrusage RUSAGE_THREAD); equals faults when every write faulted once; empty on the engine"),
-            ("numa_maps_check", "kernel: ok, or failed:<reason> when /proc/<pid>/numa_maps disagreed with the policy (such a point has no row); n/a on the engine"),
         };
         foreach (var w in WriterPrefixes)
         {
@@ -118,6 +112,16 @@ public static class CsvSchema
             ("findings", "sum of the auditor's findings"),
             ("claims_safety", "the scheme claims safety (a finding is a failure)"),
             ("audit_failed", "claims_safety and findings > 0"),
+        ]);
+        // v4: the kernel anchor (issue 8), appended so that the v3 columns keep their places.
+        c.AddRange(
+        [
+            ("policy", "interleave|none: what the workload's setup installs on the faulted segments (none: no mbind, the empty-tree fast path)"),
+            ("backend", "engine (the model) or kernel (real faults on SysV segments in the running kernel)"),
+            ("fault_ns", "mean ns per fault inside the timed window: 1e9 x faulting tasks / faults_per_s"),
+            ("free_s", "kernel: mean seconds per task spent freeing pages (MADV_REMOVE) between measured passes, outside the window; empty on the engine"),
+            ("kernel_faults", "kernel: the kernel's count of the tasks' minor faults inside the window (getrusage RUSAGE_THREAD); equals faults when every write faulted once; empty on the engine"),
+            ("numa_maps_check", "kernel: ok, or failed:<reason> when /proc/<pid>/numa_maps disagreed with the policy (such a point has no row); n/a on the engine"),
         ]);
         return [.. c];
     }

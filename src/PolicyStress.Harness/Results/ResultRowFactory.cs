@@ -33,7 +33,7 @@ public static class ResultRowFactory
         bool kernel = c.Backend == RunBackend.Kernel;
         r["backend"] = BackendNames.Name(c.Backend);
         r["workload"] = WorkloadNames.Name(c.Workload);
-        r["policy"] = BackendNames.Name(c.Policy);
+        r["policy"] = PolicyNames.Name(c.Policy);
         // The kernel has no schemes, locks or 2007 bugs: its rows say so rather than carry the defaults.
         r["scheme"] = kernel ? NotApplicable : SchemeSpelling.Name(c.Scheme);
         r["sp_lock"] = kernel ? NotApplicable : SchemeSpelling.Name(c.SpLock);

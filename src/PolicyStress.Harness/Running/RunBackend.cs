@@ -12,37 +12,18 @@ public enum RunBackend
     Kernel,
 }
 
-/// <summary>The policies of <c>--policy</c>: what the workload installs over its segments.</summary>
-public enum RunPolicy
-{
-    /// <summary>MPOL_INTERLEAVE over the run's nodes (the workloads' policy until now).</summary>
-    Interleave,
-    /// <summary>No mbind at all: the shared policy tree stays empty (the kernel's fast path, no lock, no reference).</summary>
-    None,
-}
-
-/// <summary>The spellings of <see cref="RunBackend"/> and <see cref="RunPolicy"/> in the CLI and the CSV.</summary>
+/// <summary>The spellings of <see cref="RunBackend"/> in the CLI and the CSV.</summary>
 public static class BackendNames
 {
     public static readonly (string Name, RunBackend Value)[] Backends = [("engine", RunBackend.Engine), ("kernel", RunBackend.Kernel)];
-    public static readonly (string Name, RunPolicy Value)[] Policies = [("interleave", RunPolicy.Interleave), ("none", RunPolicy.None)];
 
     public static string Name(RunBackend b) => Array.Find(Backends, x => x.Value == b).Name;
-    public static string Name(RunPolicy p) => Array.Find(Policies, x => x.Value == p).Name;
 
     public static bool TryParse(string s, out RunBackend b)
     {
         foreach (var (n, v) in Backends)
             if (string.Equals(n, s.Trim(), StringComparison.OrdinalIgnoreCase)) { b = v; return true; }
         b = default;
-        return false;
-    }
-
-    public static bool TryParse(string s, out RunPolicy p)
-    {
-        foreach (var (n, v) in Policies)
-            if (string.Equals(n, s.Trim(), StringComparison.OrdinalIgnoreCase)) { p = v; return true; }
-        p = default;
         return false;
     }
 }
