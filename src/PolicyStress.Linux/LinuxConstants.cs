@@ -66,7 +66,6 @@ public static class LinuxConstants
     // errno values the wrappers return negated.
     public const int EPERM = 1;
     public const int ENOENT = 2;
-    public const int ESRCH = 3;
     public const int EIO = 5;
     public const int ENOMEM = 12;
     public const int EACCES = 13;
@@ -76,14 +75,12 @@ public static class LinuxConstants
     public const int ENOSPC = 28;
     public const int ENOSYS = 38;
     public const int EIDRM = 43;
-    public const int EOPNOTSUPP = 95;
 
     /// <summary>The symbolic name of an errno value (positive or negated), "errno N" for one not named here.</summary>
     public static string ErrnoName(long err) => Math.Abs(err) switch
     {
         EPERM => "EPERM",
         ENOENT => "ENOENT",
-        ESRCH => "ESRCH",
         EIO => "EIO",
         ENOMEM => "ENOMEM",
         EACCES => "EACCES",
@@ -93,7 +90,6 @@ public static class LinuxConstants
         ENOSPC => "ENOSPC",
         ENOSYS => "ENOSYS",
         EIDRM => "EIDRM",
-        EOPNOTSUPP => "EOPNOTSUPP",
         var e => $"errno {e}",
     };
 }
