@@ -12,7 +12,7 @@ public static class SchemeNames
     ];
 
     public static readonly (string Name, SpLockKind Value)[] Locks =
-        [("spin", SpLockKind.Spin), ("rwlock", SpLockKind.RwLock), ("sharded", SpLockKind.Sharded), ("snapshot", SpLockKind.Snapshot)];
+        [("spin", SpLockKind.Spin), ("rwlock", SpLockKind.RwLock), ("rwls", SpLockKind.Rwls), ("sharded", SpLockKind.Sharded), ("snapshot", SpLockKind.Snapshot)];
 
     public static readonly (string Name, Bugs2007 Value)[] Bugs =
     [
