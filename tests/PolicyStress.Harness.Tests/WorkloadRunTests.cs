@@ -39,6 +39,20 @@ public sealed class WorkloadRunTests
         Assert.InRange(o.TaskCv, 0, 2);
     }
 
+    [Theory]
+    [InlineData(WorkloadKind.Pft)]
+    [InlineData(WorkloadKind.Wis)]
+    [InlineData(WorkloadKind.Storm)]
+    public void PolicyNoneMakesNoMbindSoFaultsTakeNoReference(WorkloadKind w)
+    {
+        var o = StressRunner.Run(Short(w, RefScheme.Lookup) with { Policy = PolicyKind.None }, TestTopologies.LiveVirtual());
+
+        Assert.True(o.Faults > 0);
+        Assert.Equal(0, o.FaultErrors);
+        Assert.Equal(0, o.RefAtomicsPerFault);   // the empty tree returns before the lookup reference
+        Assert.Equal(0, o.Audit.Findings);
+    }
+
     [Fact]
     public void CoefficientOfVariationIsTheSampleStddevOverTheMean()
     {

@@ -21,6 +21,7 @@ internal static class RunCommand
         var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", "lookup");
         var spLock = ListOption("--sp-lock", "Shared policy tree locks: " + string.Join(", ", SchemeNames.Locks.Select(s => s.Name)) + " (comma list)", "rwlock");
         var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4), at most the allowed CPUs unless --oversubscribe", "1");
+        var policy = ListOption("--policy", "What the setup installs on the faulted segments: interleave (mbind over all nodes), none (no mbind: the empty-tree fast path) (comma list)", "interleave");
         var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, none", "none");
         var duration = new Option<string>("--duration") { Description = "Measured time per point (e.g. 3s, 500ms)", DefaultValueFactory = _ => "2s" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before measuring", DefaultValueFactory = _ => "1s" };
@@ -34,7 +35,7 @@ internal static class RunCommand
         var cmd = new Command("run", "Run one configuration, or a sweep when options list several values." + Environment.NewLine + Environment.NewLine +
             WorkloadHelp.Text(Enum.GetValues<WorkloadKind>()))
         {
-            workload, scheme, spLock, tasks, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
+            workload, scheme, spLock, tasks, policy, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
             o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
@@ -67,6 +68,7 @@ internal static class RunCommand
             var configs = new SweepGrid(template)
                 .Over(OptionParsing.Items(parse.GetValue(workload), "--workload").Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
                 .Over(OptionParsing.Items(parse.GetValue(spLock), "--sp-lock").Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
+                .Over(OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy), (c, p) => c with { Policy = p })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks"), (c, n) => c with { Tasks = n })
                 .Over(schemes, (c, s) => c with { Scheme = s, Bugs = s == RefScheme.Lookup2007 ? bugSet : Bugs2007.None })
                 .Expand(parse.GetValue(reps));

@@ -52,4 +52,15 @@ public sealed partial class SharedPolicy
         finally { _lock.ExitWrite(); }
         return errors;
     }
+
+    /// <summary>
+    /// Test hook: run <paramref name="body"/> while the calling thread holds the tree lock for write, so a
+    /// test can show which paths never take it (the empty-tree return of a lookup).
+    /// </summary>
+    internal void WhileWriteLocked(Action body)
+    {
+        _lock.EnterWrite();
+        try { body(); }
+        finally { _lock.ExitWrite(); }
+    }
 }

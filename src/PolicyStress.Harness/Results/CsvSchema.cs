@@ -113,6 +113,11 @@ public static class CsvSchema
             ("claims_safety", "the scheme claims safety (a finding is a failure)"),
             ("audit_failed", "claims_safety and findings > 0"),
         ]);
+        // v4: the kernel anchor (issue 8), appended so that the v3 columns keep their places.
+        c.AddRange(
+        [
+            ("policy", "interleave|none: what the workload's setup installs on the faulted segments (none: no mbind, the empty-tree fast path)"),
+        ]);
         return [.. c];
     }
 }

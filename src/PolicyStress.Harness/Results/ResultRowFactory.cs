@@ -97,6 +97,7 @@ public static class ResultRowFactory
         r.Set("findings", a.Findings);
         r.Set("claims_safety", o.ClaimsSafety);
         r.Set("audit_failed", o.AuditFailed);
+        r["policy"] = PolicyNames.Name(c.Policy);
         return r;
     }
 }

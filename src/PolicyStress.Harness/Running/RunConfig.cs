@@ -12,6 +12,8 @@ public sealed record RunConfig
     public SpLockKind SpLock { get; init; } = SpLockKind.RwLock;
     /// <summary>2007 bugs switched on (lookup-2007 only).</summary>
     public Bugs2007 Bugs { get; init; } = Bugs2007.None;
+    /// <summary>What the setup installs on the faulted segments: interleave, or no mbind at all (the empty-tree fast path).</summary>
+    public PolicyKind Policy { get; init; } = PolicyKind.Interleave;
     /// <summary>Faulting tasks (storm multiplies it by <see cref="StormFactor"/>).</summary>
     public int Tasks { get; init; } = 1;
     /// <summary>Tasks per mm: 1 is the process model (one mm per task), K &gt; 1 the thread model.</summary>

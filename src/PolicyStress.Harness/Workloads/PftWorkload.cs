@@ -8,6 +8,7 @@ namespace PolicyStress.Harness.Workloads;
 /// <summary>
 /// pft -S -p: one SysV segment with one interleave policy over all of it; every mm attaches it once and
 /// every task faults its own slice, so the policy and its reference count are shared by all tasks.
+/// With <see cref="PolicyKind.None"/> no mbind is made: the tree stays empty.
 /// </summary>
 public class PftWorkload : Workload
 {
@@ -23,8 +24,11 @@ public class PftWorkload : Workload
         SegmentPages = (ulong)(cpus.Length * config.PagesPerTask);
         SegmentId = CreateSegment(kernel, owner, SegmentPages);
         OwnerView = Attach(kernel, owner, SegmentId);
-        Mbind(kernel, owner, OwnerView, SegmentPages * Page, MempolicyMode.Interleave, AllNodes(kernel));
-        InstallPolicies(kernel, owner);
+        if (config.Policy == PolicyKind.Interleave)
+        {
+            Mbind(kernel, owner, OwnerView, SegmentPages * Page, MempolicyMode.Interleave, AllNodes(kernel));
+            InstallPolicies(kernel, owner);
+        }
 
         var tasks = Faulters(kernel, cpus, config.ThreadsPerMm, out var leader);
         ulong view = 0;

@@ -19,7 +19,8 @@ public sealed class WisWorkload : Workload
         {
             int id = CreateSegment(kernel, tasks[i], pages);
             ulong view = Attach(kernel, tasks[i], id);
-            Mbind(kernel, tasks[i], view, pages * Page, MempolicyMode.Interleave, AllNodes(kernel));
+            if (config.Policy == PolicyKind.Interleave)
+                Mbind(kernel, tasks[i], view, pages * Page, MempolicyMode.Interleave, AllNodes(kernel));
             Targets.Add(new FaultTarget(tasks[i], cpus[i], view, config.PagesPerTask));
         }
     }
