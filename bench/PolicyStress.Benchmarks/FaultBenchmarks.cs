@@ -4,6 +4,7 @@ using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Ipc;
 using PolicyStress.Engine.Policies;
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 using PolicyStress.Engine.Topology;
 
 namespace PolicyStress.Benchmarks;
@@ -23,10 +24,10 @@ public class FaultBenchmarks
     private ulong _view;
 
     /// <summary>
-    /// Every scheme the engine has, graveyard included (a scheme added to RefScheme is benchmarked without an
-    /// edit here). lookup-2007 runs on the 2.6.23 spinlock whatever lock is asked (KernelConfig.EffectiveSpLock).
+    /// Every scheme of the registry, graveyard included (a scheme added there is benchmarked without an edit
+    /// here). lookup-2007 runs on the 2.6.23 spinlock whatever lock is asked (KernelConfig.EffectiveSpLock).
     /// </summary>
-    public static IEnumerable<RefScheme> Schemes => Enum.GetValues<RefScheme>();
+    public static IEnumerable<RefScheme> Schemes => SchemeRegistry.Kinds;
 
     public static IEnumerable<SpLockKind> SpLocks => Enum.GetValues<SpLockKind>();
 

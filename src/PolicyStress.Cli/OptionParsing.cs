@@ -102,7 +102,7 @@ internal static class OptionParsing
         var b = Engine.Refcounting.Bugs2007.None;
         foreach (var s in Items(values, "--bug"))
         {
-            if (s.Equals("none", StringComparison.OrdinalIgnoreCase)) continue;
+            if (s.Equals(Harness.Results.SchemeSpelling.NoBugs, StringComparison.OrdinalIgnoreCase)) continue;
             if (s.Equals("all", StringComparison.OrdinalIgnoreCase)) { b |= Engine.Refcounting.Bugs2007.All; continue; }
             b |= SchemeNames.ParseBug(s);
         }

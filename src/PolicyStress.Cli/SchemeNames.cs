@@ -1,27 +1,22 @@
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
+using PolicyStress.Harness.Results;
 
 namespace PolicyStress.Cli;
 
 /// <summary>The command-line spellings of schemes, tree locks and 2007 bugs (users script against them).</summary>
 public static class SchemeNames
 {
-    public static readonly (string Name, RefScheme Value)[] Schemes =
-    [
-        ("lookup", RefScheme.Lookup), ("lookup-2007", RefScheme.Lookup2007), ("vma-held", RefScheme.VmaHeld),
-        ("vma-held-graveyard", RefScheme.VmaHeldGraveyard), ("vma-held-epoch", RefScheme.VmaHeldEpoch), ("none", RefScheme.None),
-    ];
+    /// <summary>The schemes, from the engine's registry (their names are spelled there, once).</summary>
+    public static readonly (string Name, RefScheme Value)[] Schemes = [.. SchemeRegistry.All.Select(s => (s.Name, s.Kind))];
 
     public static readonly (string Name, SpLockKind Value)[] Locks =
         [("spin", SpLockKind.Spin), ("rwlock", SpLockKind.RwLock), ("rwls", SpLockKind.Rwls), ("sharded", SpLockKind.Sharded), ("snapshot", SpLockKind.Snapshot)];
 
-    public static readonly (string Name, Bugs2007 Value)[] Bugs =
-    [
-        ("set-mempolicy-unlocked", Bugs2007.SetMempolicyUnlocked), ("interleave-leak", Bugs2007.InterleaveLeak),
-        ("huge-interleave-put", Bugs2007.HugeInterleavePut), ("shm-hugetlb-noref", Bugs2007.ShmHugetlbNoref),
-        ("get-mempolicy-leak", Bugs2007.GetMempolicyLeak),
-    ];
+    /// <summary>The 2007 bugs, spelled once in the harness's <see cref="SchemeSpelling"/>.</summary>
+    public static readonly (string Name, Bugs2007 Value)[] Bugs = SchemeSpelling.Bugs;
 
-    public static string Name(RefScheme s) => Array.Find(Schemes, x => x.Value == s).Name;
+    public static string Name(RefScheme s) => SchemeRegistry.Name(s);
     public static string Name(SpLockKind k) => Array.Find(Locks, x => x.Value == k).Name;
 
     public static RefScheme ParseScheme(string s) => Parse(Schemes, s, "--scheme");

@@ -12,7 +12,8 @@ public sealed partial class Kernel
     /// </summary>
     internal Action<TaskStruct, Mempolicy>? PausePoint;
 
-    private bool TakesLookupRefs => Config.Scheme is RefScheme.Lookup or RefScheme.Lookup2007;
+    /// <summary>Tree lookups take a reference (the scheme's <see cref="Refcounting.Schemes.SchemeDefinition.FaultRef"/>), cached at construction.</summary>
+    private readonly bool TakesLookupRefs;
 
     /// <summary>
     /// A page fault by <paramref name="task"/> at <paramref name="addr"/>: under the mmap lock (read), find

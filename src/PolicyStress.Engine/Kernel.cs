@@ -2,6 +2,7 @@ using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Ipc;
 using PolicyStress.Engine.Policies;
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 using PolicyStress.Engine.Topology;
 
 namespace PolicyStress.Engine;
@@ -34,7 +35,9 @@ public sealed partial class Kernel
     {
         Topology = topology;
         Config = config ?? KernelConfig.Default;
-        Era2007 = Config.Era2007;
+        var scheme = Config.Definition;
+        Era2007 = scheme.ObjectModel2007;
+        TakesLookupRefs = scheme.FaultRef != FaultRef.None;
         Pages = new PageAllocator(topology);
         Auditor = new Auditor(Config.ClockNs);
         Policies = new PolicyCache { Auditor = Auditor };
@@ -55,9 +58,9 @@ public sealed partial class Kernel
                 Refcnt = 1,
             };
         // Frees that must wait for readers who hold no reference: lock-free tree readers (snapshot) and the
-        // epoch scheme. Plain vma-held keeps its immediate free, so Figure 3's flaw stays observable.
-        if (Config.Scheme == RefScheme.VmaHeldEpoch ||
-            (Config.SpLock == SpLockKind.Snapshot && Config.Scheme != RefScheme.VmaHeld))
+        // schemes whose faults take none (SchemeDefinition.GracePeriods). Plain vma-held keeps its immediate
+        // free, so Figure 3's flaw stays observable.
+        if (scheme.DefersFrees(Config.EffectiveSpLock))
         {
             _reclaimer = new EpochReclaimer(this);
             Policies.DeferFree = _reclaimer.Retire;

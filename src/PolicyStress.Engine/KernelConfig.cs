@@ -1,4 +1,5 @@
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 
 namespace PolicyStress.Engine;
 
@@ -37,15 +38,17 @@ public sealed record KernelConfig
     /// </summary>
     public bool ZeroPage { get; init; } = true;
 
-    /// <summary>The tree lock actually used: 2.6.23 had a spinlock_t whatever the run asks for.</summary>
-    public SpLockKind EffectiveSpLock => Era2007 ? SpLockKind.Spin : SpLock;
+    /// <summary>Everything the scheme means (<see cref="SchemeRegistry"/>).</summary>
+    public SchemeDefinition Definition => SchemeRegistry.Of(Scheme);
+
+    /// <summary>The tree lock actually used: the scheme's forced one (2.6.23 had a spinlock_t) or the run's.</summary>
+    public SpLockKind EffectiveSpLock => Definition.ForcedSpLock ?? SpLock;
 
     /// <summary>The 2007 kernel: modes 0–3, shared policy objects, no inode bias, bind in node order.</summary>
-    public bool Era2007 => Scheme == RefScheme.Lookup2007;
+    public bool Era2007 => Definition.ObjectModel2007;
 
-    /// <summary>Refcount schemes that claim to be safe (a finding under them is a failure).</summary>
-    public bool ClaimsSafety => Scheme is RefScheme.Lookup or RefScheme.VmaHeldGraveyard or RefScheme.VmaHeldEpoch
-        || (Scheme == RefScheme.Lookup2007 && Bugs == Bugs2007.None);
+    /// <summary>Whether the scheme, with these bugs, claims to be safe (a finding under it is a failure).</summary>
+    public bool ClaimsSafety => Definition.ClaimsSafety(Bugs);
 
     public static KernelConfig Default { get; } = new();
 }

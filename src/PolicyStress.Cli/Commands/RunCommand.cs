@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PolicyStress.Cli.ConsoleUi;
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Harness.Results;
 using PolicyStress.Harness.Running;
 using PolicyStress.Harness.Suites;
 using PolicyStress.Harness.Workloads;
@@ -18,11 +19,11 @@ internal static class RunCommand
     {
         var o = new CommonOptions();
         var workload = ListOption("--workload", "Workloads: pft, wis, storm, churn (comma list; described above)", "pft");
-        var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", "lookup");
+        var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", SchemeNames.Name(RefScheme.Lookup));
         var spLock = ListOption("--sp-lock", "Shared policy tree locks: " + string.Join(", ", SchemeNames.Locks.Select(s => s.Name)) + " (comma list)", "rwlock");
         var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4), at most the allowed CPUs unless --oversubscribe", "1");
         var policy = ListOption("--policy", "What the setup installs on the faulted segments: interleave (mbind over all nodes), none (no mbind: the empty-tree fast path) (comma list)", "interleave");
-        var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, none", "none");
+        var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, " + SchemeSpelling.NoBugs, SchemeSpelling.NoBugs);
         var duration = new Option<string>("--duration") { Description = "Measured time per point (e.g. 3s, 500ms)", DefaultValueFactory = _ => "2s" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before measuring", DefaultValueFactory = _ => "1s" };
         var interval = new Option<string>("--interval") { Description = "Measured interval length, at most the duration (left out: 200ms, ten a point at the default duration: compare's samples at one rep; or --duration if that is shorter)", DefaultValueFactory = _ => "200ms" };

@@ -95,7 +95,7 @@ internal static class CompareTable
         var labels = new Dictionary<ConfigKey, string>();
         foreach (var k in keys)
         {
-            string l = $"{k.Scheme} {k.SpLock}" + (k["bugs"] != "none" ? $" bugs={k["bugs"]}" : "") + $" tasks={k.Tasks}";
+            string l = $"{k.Scheme} {k.SpLock}" + (k["bugs"] != Harness.Results.SchemeSpelling.NoBugs ? $" bugs={k["bugs"]}" : "") + $" tasks={k.Tasks}";
             if (k["threads_per_mm"] != "1") l += $" threads-per-mm={k["threads_per_mm"]}";
             foreach (var c in varying) l += $" {c}={k[c]}";
             labels[k] = l;

@@ -1,7 +1,7 @@
 using PolicyStress.Engine;
 using PolicyStress.Engine.Ipc;
 using PolicyStress.Engine.Policies;
-using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 using PolicyStress.Engine.Topology;
 
 namespace PolicyStress.Cli.Figures;
@@ -20,9 +20,9 @@ internal static class SchemeTable
         o.WriteLine("# Reference counts of the tree policies, per scheme (32-page segment, sub-ranges [4,12) and [20,28))");
         o.WriteLine();
         o.WriteLine($"{"scheme",-19} {"task1 mbinds",-20} {"task2 attaches",-20} {"task2 mbinds [2,24)",-20} {"[4,12)'s policy",-30} audit after exit");
-        foreach (var (name, scheme) in SchemeNames.Schemes)
+        foreach (var scheme in SchemeRegistry.All)
         {
-            var k = new Kernel(NumaTopology.Uniform(4, 1), new KernelConfig { Scheme = scheme });
+            var k = new Kernel(NumaTopology.Uniform(4, 1), new KernelConfig { Scheme = scheme.Kind });
             var t1 = k.CreateProcess(0);
             var t2 = k.CreateProcess(1);
             int id = k.Shmget(t1, ShmFlags.IpcPrivate, 32 * Page, ShmFlags.IpcCreat);
@@ -39,16 +39,14 @@ internal static class SchemeTable
             string after = Counts(sp);
             string fate = removed.IsFreed ? "freed at once"
                 : removed.RefCount == 0 ? "waits for a grace period"
-                : scheme == RefScheme.None ? $"parked (refcnt {removed.RefCount})"
-                : scheme == RefScheme.Lookup2007 ? $"task1's vma holds it (refcnt {removed.RefCount})"
-                : $"waits for detach (refcnt {removed.RefCount})";
+                : $"{scheme.HeldText} (refcnt {removed.RefCount})";
             k.Shmdt(t1, v1);
             k.Shmdt(t2, v2);
             k.ShmctlRmid(t1, id);
             k.Exit(t1);
             k.Exit(t2);
             var audit = k.Audit();
-            o.WriteLine($"{name,-19} {fig1,-20} {fig3,-20} {after,-20} {fate,-30} findings={audit.Findings} freed={audit.Freed}");
+            o.WriteLine($"{scheme.Name,-19} {fig1,-20} {fig3,-20} {after,-20} {fate,-30} findings={audit.Findings} freed={audit.Freed}");
         }
         o.WriteLine();
         o.WriteLine("lookup: Figure 1, each tree policy at 1 when idle; vma-held: Figure 3, 1 + one per attached vma (3 with two).");

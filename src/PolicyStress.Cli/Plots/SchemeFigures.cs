@@ -1,5 +1,7 @@
 using System.Globalization;
 using PolicyStress.Cli.Scaling;
+using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 using ScottPlot;
 
 namespace PolicyStress.Cli.Plots;
@@ -12,7 +14,7 @@ namespace PolicyStress.Cli.Plots;
 internal static class SchemeFigures
 {
     /// <summary>The scheme that counts nothing: the others' added cost is measured against it.</summary>
-    public const string NoCounting = "none";
+    public static readonly string NoCounting = SchemeRegistry.Name(RefScheme.None);
 
     /// <summary>Faults/s against tasks; dashed: linear scaling from the best 1-task rate; the legend carries scalability and USL.</summary>
     public static Plot Throughput(IReadOnlyList<Curve> panel, string footer)

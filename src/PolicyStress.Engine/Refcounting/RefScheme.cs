@@ -1,7 +1,9 @@
 namespace PolicyStress.Engine.Refcounting;
 
 /// <summary>
-/// How shared (tree) policies are kept alive while a task allocates with them. Chosen once per kernel.
+/// How shared (tree) policies are kept alive while a task allocates with them. Chosen once per kernel. The
+/// key only: what each scheme means, its name and its origin live in its file under Refcounting/Schemes
+/// (<see cref="Schemes.SchemeRegistry"/>).
 /// </summary>
 public enum RefScheme
 {

@@ -1,6 +1,7 @@
 using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Policies;
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 
 namespace PolicyStress.Engine.SharedPolicies;
 
@@ -14,18 +15,17 @@ public sealed partial class SharedPolicy
     /// The puts wait in <c>_unpublishedPuts</c> until the new ranges are published.</summary>
     private void Retire(Mempolicy pol)
     {
-        switch (Scheme)
+        switch (_replace)
         {
-            case RefScheme.None:
+            case ReplaceRule.Park:
                 _retired.Add(pol);   // nothing is freed during a run without reference counts
                 return;
-            case RefScheme.VmaHeld:
-            case RefScheme.VmaHeldEpoch:
+            case ReplaceRule.DropEveryReference:
                 // Figure 3 as written: removing the policy drops the tree's and every vma's reference at once.
                 foreach (var m in _attached)
                     if (m.HeldPolicies.Remove(pol)) _unpublishedPuts.Add(pol);
                 break;
-            case RefScheme.VmaHeldGraveyard:
+            case ReplaceRule.WaitForDetach:
                 // Lee's list: the vmas keep their references; the policy waits for them to detach.
                 if (_attached.Exists(m => m.HeldPolicies.Contains(pol)))
                 {

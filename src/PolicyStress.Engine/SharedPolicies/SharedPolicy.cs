@@ -1,6 +1,7 @@
 using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Policies;
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 
 namespace PolicyStress.Engine.SharedPolicies;
 
@@ -9,7 +10,7 @@ namespace PolicyStress.Engine.SharedPolicies;
 /// start (the kernel's rbtree; here a sorted list, searched by binary search — same results, same lock).
 /// </summary>
 /// <remarks>
-/// Reference rules per <see cref="RefScheme"/>, all enforced here because this is where policies enter and
+/// Reference rules per <see cref="SchemeDefinition"/>, all enforced here because this is where policies enter and
 /// leave the tree: every node owns one reference; under the vma-held schemes every attached mapping also
 /// owns one on every policy in the tree (taken at attach and at insert, dropped at detach or when the node
 /// is removed, depending on the scheme). Node fields are read and written only under <see cref="SpLock"/>;
@@ -31,11 +32,16 @@ public sealed partial class SharedPolicy
     {
         _kernel = kernel;
         _lock = new SpLock(kernel.Config.EffectiveSpLock, kernel.Topology.CpuCount);
+        var scheme = kernel.Config.Definition;
+        VmaHeld = scheme.VmaHeld;
+        _replace = scheme.Replace;
     }
 
     private PolicyCache Cache => _kernel.Policies;
-    private RefScheme Scheme => _kernel.Config.Scheme;
-    private bool VmaHeld => Scheme is RefScheme.VmaHeld or RefScheme.VmaHeldGraveyard or RefScheme.VmaHeldEpoch;
+    /// <summary>Attached mappings own references on the tree's policies (the vma-held schemes); cached.</summary>
+    private readonly bool VmaHeld;
+    /// <summary>What removing a policy does, by the scheme; cached.</summary>
+    private readonly ReplaceRule _replace;
 
     /// <summary>Number of ranges now (diagnostic; unlocked read).</summary>
     public int Count => Volatile.Read(ref _count);

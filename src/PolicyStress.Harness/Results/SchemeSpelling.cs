@@ -1,35 +1,31 @@
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 
 namespace PolicyStress.Harness.Results;
 
 /// <summary>
 /// The CSV spellings of schemes, locks and bugs — the same words as the CLI's SchemeNames (the CLI parses
-/// them; the harness only writes them).
+/// them; the harness only writes them). Scheme names come from <see cref="SchemeRegistry"/>.
 /// </summary>
 public static class SchemeSpelling
 {
-    public static string Name(RefScheme s) => s switch
-    {
-        RefScheme.Lookup => "lookup",
-        RefScheme.Lookup2007 => "lookup-2007",
-        RefScheme.VmaHeld => "vma-held",
-        RefScheme.VmaHeldGraveyard => "vma-held-graveyard",
-        RefScheme.VmaHeldEpoch => "vma-held-epoch",
-        RefScheme.None => "none",
-        _ => s.ToString().ToLowerInvariant(),
-    };
+    /// <summary>The scheme's name, from the engine's registry (the one place it is spelled).</summary>
+    public static string Name(RefScheme s) => SchemeRegistry.Name(s);
 
     public static string Name(SpLockKind k) => k.ToString().ToLowerInvariant();
 
-    public static string Name(Bugs2007 b)
-    {
-        if (b == Bugs2007.None) return "none";
-        var names = new List<string>();
-        if (b.HasFlag(Bugs2007.SetMempolicyUnlocked)) names.Add("set-mempolicy-unlocked");
-        if (b.HasFlag(Bugs2007.InterleaveLeak)) names.Add("interleave-leak");
-        if (b.HasFlag(Bugs2007.HugeInterleavePut)) names.Add("huge-interleave-put");
-        if (b.HasFlag(Bugs2007.ShmHugetlbNoref)) names.Add("shm-hugetlb-noref");
-        if (b.HasFlag(Bugs2007.GetMempolicyLeak)) names.Add("get-mempolicy-leak");
-        return string.Join('+', names);
-    }
+    /// <summary>The empty bug set (not the scheme that happens to share the word).</summary>
+    public const string NoBugs = "none";
+
+    /// <summary>The 2007 bugs' spellings, in the order a bug set is written (the CLI parses the same table).</summary>
+    public static readonly (string Name, Bugs2007 Value)[] Bugs =
+    [
+        ("set-mempolicy-unlocked", Bugs2007.SetMempolicyUnlocked), ("interleave-leak", Bugs2007.InterleaveLeak),
+        ("huge-interleave-put", Bugs2007.HugeInterleavePut), ("shm-hugetlb-noref", Bugs2007.ShmHugetlbNoref),
+        ("get-mempolicy-leak", Bugs2007.GetMempolicyLeak),
+    ];
+
+    /// <summary>A bug set as the CSV writes it: the names joined by '+', or <see cref="NoBugs"/>.</summary>
+    public static string Name(Bugs2007 b) =>
+        b == Bugs2007.None ? NoBugs : string.Join('+', Bugs.Where(x => b.HasFlag(x.Value)).Select(x => x.Name));
 }

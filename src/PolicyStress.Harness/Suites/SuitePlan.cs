@@ -1,4 +1,5 @@
 using PolicyStress.Engine.Refcounting;
+using PolicyStress.Engine.Refcounting.Schemes;
 using PolicyStress.Harness.Running;
 using PolicyStress.Harness.Topology;
 using PolicyStress.Harness.Workloads;
@@ -50,7 +51,7 @@ public static class SuitePlan
         .Over(Workloads, (c, w) => c with { Workload = w })
         .Over(Locks, (c, l) => c with { SpLock = l })
         .Over(tasks, (c, n) => c with { Tasks = n })
-        .Over(Enum.GetValues<RefScheme>(), (c, s) => c with { Scheme = s })
+        .Over(SchemeRegistry.Kinds, (c, s) => c with { Scheme = s })
         .Expand(reps);
 
     /// <summary>
