@@ -63,12 +63,14 @@ public class StressTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(RefScheme.Lookup, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Lookup, SpLockKind.Rwls)]
     [InlineData(RefScheme.Lookup, SpLockKind.Spin)]
     [InlineData(RefScheme.Lookup, SpLockKind.Sharded)]
     [InlineData(RefScheme.Lookup, SpLockKind.Snapshot)]
     [InlineData(RefScheme.Lookup2007, SpLockKind.Spin)]
     [InlineData(RefScheme.VmaHeldGraveyard, SpLockKind.RwLock)]
     [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.RwLock)]
+    [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Rwls)]
     [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Snapshot)]
     [InlineData(RefScheme.None, SpLockKind.Snapshot)]
     public void SafeSchemesShowNoFindingOverAMillionFaults(RefScheme scheme, SpLockKind spLock)

@@ -51,7 +51,7 @@ public static class CsvSchema
             ("tiered_pgo", "DOTNET_TieredPGO or the runtimeconfig switch; default when unset"),
             ("workload", "pft|wis|storm|churn"),
             ("scheme", "refcount scheme (n/a on the kernel backend)"),
-            ("sp_lock", "shared policy tree lock (n/a on the kernel backend)"),
+            ("sp_lock", "shared policy tree lock: spin|rwlock|rwls|sharded|snapshot (v4: rwlock is the kernel's qrwlock, rwls ReaderWriterLockSlim; n/a on the kernel backend)"),
             ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none (n/a on the kernel backend)"),
             ("tasks", "--tasks value"),
             ("faulting_tasks", "faulting threads started (storm: tasks x storm factor)"),
