@@ -38,7 +38,7 @@ internal static class SchemeTable
             k.Mbind(t2, v2 + 2 * Page, 22 * Page, (int)MempolicyMode.Preferred, [4], UserNodeMask.OneWordMaxNode, 0);
             string after = Counts(sp);
             string fate = removed.IsFreed ? "freed at once"
-                : removed.RefCount == 0 ? "waits for a grace period"
+                : removed.RefCount == 0 ? scheme.WaitText
                 : $"{scheme.HeldText} (refcnt {removed.RefCount})";
             k.Shmdt(t1, v1);
             k.Shmdt(t2, v2);

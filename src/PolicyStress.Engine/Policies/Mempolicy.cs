@@ -27,6 +27,12 @@ public sealed class Mempolicy
     /// <summary>When (by the injected clock; 1 without one) the policy began to wait to be freed; 0 if not.</summary>
     internal long WaitingSince;
 
+    /// <summary>percpu-ref: the per-CPU counts (<see cref="Refcounting.PercpuRef"/>); null under other schemes.</summary>
+    internal long[]? PcpuCounts;
+
+    /// <summary>percpu-ref: live, dead (killed) or atomic (counts summed into <see cref="Refcnt"/>).</summary>
+    internal int PcpuState;
+
     public MempolicyMode Mode { get; internal set; }
     /// <summary>Mode flags (static/relative/balancing) and internal flags (shared, MOF, MORON).</summary>
     public ushort Flags { get; internal set; }
