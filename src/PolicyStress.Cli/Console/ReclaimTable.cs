@@ -45,10 +45,10 @@ internal static class ReclaimTable
 
     private static IEnumerable<string> Notes(Engine.Refcounting.AuditTotals a)
     {
-        if (a.PercpuBytesPerPolicy > 0) yield return $"per-CPU counters {Bytes(a.PercpuBytesPerPolicy)}/policy";
+        if (a.PercpuBytesPerPolicy > 0) yield return $"per-CPU {Bytes(a.PercpuBytesPerPolicy)}/policy";
         if (a.Scans > 0)
-            yield return FormattableString.Invariant($"{a.Scans} scans, {(double)a.ScanSlots / a.Scans:0.#} slots each") +
-                         (double.IsNaN(a.ScanMeanNs) ? "" : FormattableString.Invariant($", {a.ScanMeanNs:0} ns each"));
+            yield return FormattableString.Invariant($"{a.Scans} scans x {(double)a.ScanSlots / a.Scans:0.#} slots") +
+                         (double.IsNaN(a.ScanMeanNs) ? "" : FormattableString.Invariant($", {a.ScanMeanNs:0} ns"));
     }
 
     private static string Us(double v) => double.IsNaN(v) ? "-" : v.ToString(v < 10 ? "0.0" : "0", CultureInfo.InvariantCulture);

@@ -49,6 +49,8 @@ public sealed class Mempolicy
     public int Id { get; internal set; }
 
     public int RefCount => Volatile.Read(ref Refcnt);
+    /// <summary>rcuref: the last reference is gone and the count carries the dead mark; the free waits a grace period.</summary>
+    public bool IsDeadMarked => Volatile.Read(ref Refcnt) < Refcounting.PolicyCache.RcurefDeadZone;
     /// <summary>The auditor has poisoned this object: its count reached zero and it was freed.</summary>
     public bool IsFreed => Freed;
     public bool IsShared => (Flags & MpolFlags.Shared) != 0;

@@ -22,5 +22,6 @@ internal static class RcurefScheme
         Frees = FreeRule.GracePeriod,
         Safety = SafetyClaim.Claims,
         Scalable = true,
+        WaitText = "dead-marked; waits a grace period",
     };
 }
