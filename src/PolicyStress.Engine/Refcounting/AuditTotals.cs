@@ -32,7 +32,7 @@ public readonly record struct AuditTotals(
         $"leaked={Leaked} tree_errors={TreeErrors} ref_mismatch={RefMismatch} waiting_peak={WaitingPeak} freed={Freed}" +
         (Waiting > 0 ? $" still_waiting={Waiting}" : "") +
         (Waited > 0 && !double.IsNaN(WaitMeanUs)
-            ? FormattableString.Invariant($" waited={Waited} wait_mean_us={WaitMeanUs:0.#} wait_p50_us={WaitP50Us:0.#} wait_p99_us={WaitP99Us:0.#} wait_max_us={WaitMaxUs:0.#}")
+            ? FormattableString.Invariant($" waited={Waited} wait_mean_us={WaitMeanUs:0.#} wait_max_us={WaitMaxUs:0.#} wait_p50_us={WaitP50Us:0.#} wait_p99_us={WaitP99Us:0.#}")
             : "") +
         (Scans > 0 ? FormattableString.Invariant($" hazard_scans={Scans} slots_per_scan={(double)ScanSlots / Scans:0.#}") : "");
 }

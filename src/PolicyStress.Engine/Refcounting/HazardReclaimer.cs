@@ -5,12 +5,14 @@ namespace PolicyStress.Engine.Refcounting;
 
 /// <summary>
 /// The task's hazard slot (hazptr): the one policy it is using without a count, written only by the task,
-/// read by every scan. Padded (<see cref="CacheLine"/>) so that scans and other tasks' slots stay off its line.
+/// read by every scan. It holds the policy's <see cref="Mempolicy.Id"/>, unique to the object's current life
+/// (a freed and reused object gets a new one), so a slot names one life and the struct stays blittable. 0: none.
+/// Padded (<see cref="CacheLine"/>) so that scans and other tasks' slots stay off its line.
 /// </summary>
 [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 2 * CacheLine.Size)]
 internal struct HazardSlot
 {
-    [System.Runtime.InteropServices.FieldOffset(CacheLine.Size)] public Mempolicy? Policy;
+    [System.Runtime.InteropServices.FieldOffset(CacheLine.Size)] public int PolicyId;
 }
 
 /// <summary>
@@ -24,7 +26,7 @@ internal sealed class HazardReclaimer(Kernel kernel)
 {
     private readonly Lock _lock = new();
     private readonly List<Mempolicy> _retired = new();
-    private readonly List<Mempolicy> _held = new();
+    private readonly List<int> _held = new();
 
     /// <summary>DeferFree target: the count of <paramref name="p"/> is zero and no tree reaches it.</summary>
     public void Retire(Mempolicy p)
@@ -49,7 +51,7 @@ internal sealed class HazardReclaimer(Kernel kernel)
             _held.Clear();
             var tasks = kernel.LiveTasks();
             foreach (var t in tasks)
-                if (Volatile.Read(ref t.Hazard.Policy) is { } h) _held.Add(h);
+                if (Volatile.Read(ref t.Hazard.PolicyId) is var h and not 0) _held.Add(h);
             int kept = 0;
             for (int i = 0; i < _retired.Count; i++)
             {
@@ -64,23 +66,21 @@ internal sealed class HazardReclaimer(Kernel kernel)
 
     private bool IsHeld(Mempolicy p)
     {
-        foreach (var h in _held)
-            if (ReferenceEquals(h, p)) return true;
-        return false;
+        return _held.Contains(p.Id);   // a retired policy keeps its Id until it is freed
     }
 
     public int PendingCount { get { lock (_lock) return _retired.Count; } }
 
     /// <summary>hazptr's publish, for a reader under the tree lock: the lock orders it before any unlink.</summary>
-    public static void Protect(TaskStruct task, Mempolicy p) => Volatile.Write(ref task.Hazard.Policy, p);
+    public static void Protect(TaskStruct task, Mempolicy p) => Volatile.Write(ref task.Hazard.PolicyId, p.Id);
 
     /// <summary>hazptr's publish for a lock-free reader: a full fence before its re-check of the tree.</summary>
     public static void ProtectAndFence(TaskStruct task, Mempolicy p)
     {
-        Volatile.Write(ref task.Hazard.Policy, p);
+        Volatile.Write(ref task.Hazard.PolicyId, p.Id);
         Interlocked.MemoryBarrier();
     }
 
     /// <summary>The use is over (release: the reads of the policy happen before the slot clears).</summary>
-    public static void Clear(TaskStruct task) => Volatile.Write(ref task.Hazard.Policy, null);
+    public static void Clear(TaskStruct task) => Volatile.Write(ref task.Hazard.PolicyId, 0);
 }
