@@ -15,7 +15,9 @@ public sealed class Mapping
     /// to the shared zero page (private anonymous memory read before it was written; not counted anywhere).</summary>
     internal const byte PteNone = 0, PteClean = 1, PteDirty = 2, PteZero = 3;
 
-    internal readonly byte[] Mapped;
+    /// <summary>The page table entries of this mapping, a byte per object page, in 64-page blocks on lines of
+    /// their own as a page table's ptes are (<see cref="PageSlots{T}"/>).</summary>
+    internal readonly PageSlots<byte> Mapped;
     internal int VmaCount;
 
     internal Mapping(MemObject obj, ulong pgoffBase, bool readOnly, ShmSegment? segment)
@@ -24,7 +26,7 @@ public sealed class Mapping
         PgoffBase = pgoffBase;
         ReadOnly = readOnly;
         Segment = segment;
-        Mapped = new byte[obj.PageCount];
+        Mapped = new PageSlots<byte>(obj.PageCount, PteNone);
     }
 
     public MemObject Object { get; }

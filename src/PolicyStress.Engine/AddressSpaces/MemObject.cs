@@ -6,8 +6,8 @@ namespace PolicyStress.Engine.AddressSpaces;
 /// What a mapping maps: a shmem inode (SysV segment or MAP_SHARED|MAP_ANONYMOUS object, with its shared
 /// policy tree) or the anonymous pages of one private mapping. Its page array is the page cache / the
 /// anon pages: one int per page, -1 when absent, else the node in the low bits and <see cref="DirtyBit"/>.
-/// Tasks faulting different pages write different elements; the array is allocated once, so the fault
-/// path allocates nothing.
+/// Tasks faulting different 64-page blocks write different cache lines, as in the xarray; the slots are
+/// allocated once, so the fault path allocates nothing.
 /// </summary>
 public sealed class MemObject
 {
@@ -17,12 +17,12 @@ public sealed class MemObject
     private Mapping[] _mappings = [];
     private readonly Lock _mappingsLock = new();
 
-    internal readonly int[] Pages;
+    /// <summary>The page cache: a word per page in xa_node-shaped blocks (<see cref="PageSlots{T}"/>).</summary>
+    internal readonly PageSlots<int> Pages;
 
     public MemObject(ulong pages, bool shmem, bool hugeTlb, long ino, SharedPolicy? policy)
     {
-        Pages = new int[pages];
-        Array.Fill(Pages, -1);
+        Pages = new PageSlots<int>(pages, -1);
         IsShmem = shmem;
         HugeTlb = hugeTlb;
         Ino = ino;
@@ -37,7 +37,7 @@ public sealed class MemObject
     public SharedPolicy? Policy { get; }
     /// <summary>log2 of the page size: <see cref="Kernel.PageShift"/>, or <see cref="Kernel.HugePageShift"/> for hugetlb.</summary>
     public int PageShift => HugeTlb ? Kernel.HugePageShift : Kernel.PageShift;
-    public ulong PageCount => (ulong)Pages.LongLength;
+    public ulong PageCount => Pages.Count;
 
     /// <summary>The mappings of this object (its rmap), copied on write so that readers need no lock.</summary>
     internal Mapping[] Mappings => Volatile.Read(ref _mappings);   // acquire: pairs with the release below
@@ -52,5 +52,14 @@ public sealed class MemObject
         lock (_mappingsLock) Volatile.Write(ref _mappings, Array.FindAll(_mappings, x => x != m));
     }
 
-    public int PresentPages => Array.FindAll(Pages, p => p >= 0).Length;
+    public int PresentPages
+    {
+        get
+        {
+            int n = 0;
+            for (ulong i = 0; i < Pages.Count; i++)
+                if (Volatile.Read(ref Pages[i]) >= 0) n++;
+            return n;
+        }
+    }
 }

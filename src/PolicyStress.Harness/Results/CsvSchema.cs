@@ -51,7 +51,7 @@ public static class CsvSchema
             ("tiered_pgo", "DOTNET_TieredPGO or the runtimeconfig switch; default when unset"),
             ("workload", "pft|wis|storm|churn"),
             ("scheme", "refcount scheme"),
-            ("sp_lock", "shared policy tree lock"),
+            ("sp_lock", "shared policy tree lock: spin|rwlock|rwls|sharded|snapshot (v4: rwlock is the kernel's qrwlock, rwls ReaderWriterLockSlim)"),
             ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none"),
             ("tasks", "--tasks value"),
             ("faulting_tasks", "faulting threads started (storm: tasks x storm factor)"),
