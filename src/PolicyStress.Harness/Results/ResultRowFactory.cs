@@ -109,6 +109,18 @@ public static class ResultRowFactory
         r.Set("findings", a.Findings);
         r.Set("claims_safety", o.ClaimsSafety);
         r.Set("audit_failed", o.AuditFailed);
+        r["policy"] = PolicyNames.Name(c.Policy);
+        if (!double.IsNaN(a.WaitP50Us))
+        {
+            r.Set("wait_p50_us", a.WaitP50Us);
+            r.Set("wait_p99_us", a.WaitP99Us);
+        }
+        r.Set("held_peak_bytes", a.HeldPeakBytes);
+        r.Set("held_end_bytes", a.HeldEndBytes);
+        r.Set("percpu_bytes_per_policy", a.PercpuBytesPerPolicy);
+        r.Set("hazard_scans", a.Scans);
+        r.Set("hazard_scan_slots", a.ScanSlots);
+        if (!double.IsNaN(a.ScanMeanNs)) r.Set("hazard_scan_mean_ns", a.ScanMeanNs);
         if (kernel) ClearEngineOnly(r);
         return r;
     }
@@ -125,7 +137,8 @@ public static class ResultRowFactory
     {
         foreach (string col in (string[])["ref_atomics_per_fault", "minor_faults", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns",
                      "uaf", "underflow", "static_puts", "double_free", "leaked", "tree_errors", "ref_mismatch", "waiting_peak", "freed",
-                     "still_waiting", "waited", "wait_mean_us", "wait_max_us", "findings"])
+                     "still_waiting", "waited", "wait_mean_us", "wait_max_us", "wait_p50_us", "wait_p99_us", "held_peak_bytes", "held_end_bytes",
+                     "percpu_bytes_per_policy", "hazard_scans", "hazard_scan_slots", "hazard_scan_mean_ns", "findings"])
             r[col] = "";
     }
 }
