@@ -16,12 +16,17 @@ internal static class SuiteCommand
     {
         var o = new CommonOptions();
         var quick = new Option<bool>("--quick") { Description = "Short points (the whole suite in under a minute on 2 CPUs)" };
+        var backend = new Option<string>("--backend")
+        {
+            Description = "Backends the suite runs: engine (the model), kernel (the backend section's real faults on this kernel) (comma list)",
+            DefaultValueFactory = _ => "engine,kernel",
+        };
         var reps = OptionParsing.Int("--reps", "Repetitions of each point (the spread points get at least " + SuitePlan.SpreadReps + ")", 1);
         var cmd = new Command("suite", "Run the default suite: every scheme on both tree locks and every task step, for the workloads below; " +
             "then a table per workload, conclusions, and the run-to-run spread." + Environment.NewLine + Environment.NewLine +
             WorkloadHelp.Text(SuitePlan.Workloads))
         {
-            quick, reps, o.Placement, o.FakeNuma, o.Csv, o.Force,
+            quick, backend, reps, o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
         {
@@ -29,7 +34,10 @@ internal static class SuiteCommand
             var placement = OptionParsing.Placement(parse.GetValue(o.Placement)!);
             SweepSession.CheckPlacement(topology, placement);
             bool q = parse.GetValue(quick);
-            var configs = SuitePlan.Create(topology, q, parse.GetValue(reps), SuitePlan.Template(q) with { Placement = placement });
+            var backends = OptionParsing.Items(parse.GetValue(backend), "--backend").Select(OptionParsing.Backend).ToHashSet();
+            var configs = SuitePlan.Create(topology, q, parse.GetValue(reps), SuitePlan.Template(q) with { Placement = placement })
+                .Where(c => backends.Contains(c.Backend)).ToList();
+            KernelOptions.Check(configs);
             CpuBudget.Check(configs, topology, oversubscribe: false);
             var (result, exit, csvLine, csv) = SweepSession.Execute(configs, topology, o.Output(parse, q ? "suite-quick" : "suite"), auditEveryPoint: false);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });

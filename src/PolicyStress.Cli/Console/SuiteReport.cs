@@ -1,4 +1,6 @@
+using PolicyStress.Harness.Running;
 using PolicyStress.Harness.Suites;
+using PolicyStress.Harness.Workloads;
 using Spectre.Console;
 
 namespace PolicyStress.Cli.ConsoleUi;
@@ -9,11 +11,27 @@ namespace PolicyStress.Cli.ConsoleUi;
 /// </summary>
 internal static class SuiteReport
 {
-    private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] Sections =
-        [SummaryTable.Write, ConclusionsSection.Write, ReclaimTable.Write, SpreadSection.Write, ScalingTable.Write];
+    /// <summary>The sections that compare schemes read only the scheme points (<see cref="IsSchemePoint"/>).</summary>
+    private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] SchemeSections =
+        [SummaryTable.Write, ConclusionsSection.Write, SpreadSection.Write];
+
+    /// <summary>The sections that tell their points apart by backend, fault cost, policy or lock themselves.</summary>
+    private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] AllPointSections =
+        [BackendTable.Write, ReclaimTable.Write, ScalingTable.Write];
 
     public static void Write(IAnsiConsole console, IReadOnlyList<SweepPoint> points)
     {
-        foreach (var section in Sections) section(console, points);
+        var schemePoints = points.Where(p => IsSchemePoint(p.Config)).ToList();
+        foreach (var section in SchemeSections) section(console, schemePoints);
+        foreach (var section in AllPointSections) section(console, points);
     }
+
+    /// <summary>
+    /// A point of the scheme comparison: the engine at its isolated fault cost, an interleave policy, the
+    /// process model and the default writer rate. The backend, lock-kind and writer-rate points differ in one
+    /// of those and have tables of their own; mixing them in would put two rates in one cell.
+    /// </summary>
+    public static bool IsSchemePoint(RunConfig c) =>
+        c.Backend == RunBackend.Engine && c.FaultCost == Engine.FaultCostKind.Isolated && c.Policy == PolicyKind.Interleave
+        && c.ThreadsPerMm == 1 && c.MbindRate == SuitePlan.Template(false).MbindRate;
 }
