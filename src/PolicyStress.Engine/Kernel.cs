@@ -38,6 +38,8 @@ public sealed partial class Kernel
         var scheme = Config.Definition;
         Era2007 = scheme.ObjectModel2007;
         TakesLookupRefs = scheme.FaultRef != FaultRef.None;
+        _kernelCosts = Config.FaultCost == FaultCostKind.Kernel;
+        _privateWorkIterations = Math.Max(0, Config.PrivateWorkIterations);
         Pages = new PageAllocator(topology);
         Auditor = new Auditor(Config.ClockNs);
         Policies = new PolicyCache { Auditor = Auditor };
@@ -92,6 +94,7 @@ public sealed partial class Kernel
             throw new ArgumentOutOfRangeException(nameof(cpu), $"CPU {cpu} is not in the topology (0..{Topology.CpuCount - 1})");
         var t = new TaskStruct(Interlocked.Increment(ref _nextPid) - 1, mm, cpu, Topology.CpuToNode[cpu], Topology.MemoryNodes);
         t.Stats.QuiescentEpoch = _reclaimer?.Epoch ?? 0;
+        if (_kernelCosts) t.PageBuffer = new byte[PageSize + 2 * CacheLine.Size];   // clear_page's target, padded off its neighbours
         Interlocked.Increment(ref mm.Users);
         lock (_tasksLock) Volatile.Write(ref _tasks, [.. _tasks, t]);
         return t;

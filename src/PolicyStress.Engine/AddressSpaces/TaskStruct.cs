@@ -43,6 +43,9 @@ public sealed class TaskStruct
 
     internal TaskCounters Stats;
 
+    /// <summary>The page clear_page zeroes on each allocating fault (kernel-shaped costs only; else empty).</summary>
+    internal byte[] PageBuffer = [];
+
     /// <summary>The task's own counters; read them when the task's thread is quiescent.</summary>
     public TaskCounters Counters => Stats;
 }
@@ -60,6 +63,8 @@ public struct TaskCounters
     [FieldOffset(CacheLine.Size + 8)] public long MinorFaults;
     /// <summary>Interlocked operations on policy reference counts done by this task's faults.</summary>
     [FieldOffset(CacheLine.Size + 16)] public long RefAtomics;
+    /// <summary>The last value of the kernel-shaped costs' private work (kept so that the work is not optimised away).</summary>
+    [FieldOffset(CacheLine.Size + 24)] public long PrivateWorkSink;
     /// <summary>Quiescent-state stamp for grace periods: the epoch this task last passed a quiescent point in.</summary>
     [FieldOffset(2 * CacheLine.Size)] public long QuiescentEpoch;
 }
