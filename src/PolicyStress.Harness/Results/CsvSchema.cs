@@ -117,6 +117,11 @@ public static class CsvSchema
         c.AddRange(
         [
             ("policy", "interleave|none: what the workload's setup installs on the faulted segments (none: no mbind, the empty-tree fast path)"),
+            ("fault_cost", "isolated|kernel: the model's policy path alone, or with the kernel's other work on each allocating fault (engine kernel-shaped)"),
+            ("private_work_ns", "kernel fault cost: calibrated private work per allocating fault, ns (real_fault_ns - model_fault_ns, or --private-work N); empty when isolated"),
+            ("private_work_source", "kernel fault cost: measured (the real kernel at run start), default (2800 ns documented) or given (--private-work N); empty when isolated"),
+            ("real_fault_ns", "kernel fault cost: the real single-task fault the calibration made up to, ns; empty when isolated or given"),
+            ("model_fault_ns", "kernel fault cost: the model's own single-task allocating fault with the kernel-shaped pieces and no private work, ns; empty when isolated or given"),
         ]);
         return [.. c];
     }

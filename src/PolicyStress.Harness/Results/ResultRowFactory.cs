@@ -98,6 +98,14 @@ public static class ResultRowFactory
         r.Set("claims_safety", o.ClaimsSafety);
         r.Set("audit_failed", o.AuditFailed);
         r["policy"] = PolicyNames.Name(c.Policy);
+        r["fault_cost"] = FaultCostNames.Name(c.FaultCost);
+        if (o.Calibration is { } cal)
+        {
+            r.Set("private_work_ns", cal.PrivateWorkNs);
+            r["private_work_source"] = cal.Source;
+            r.Set("real_fault_ns", cal.RealFaultNs);
+            r.Set("model_fault_ns", cal.ModelFaultNs);
+        }
         return r;
     }
 }

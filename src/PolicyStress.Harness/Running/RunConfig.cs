@@ -14,6 +14,10 @@ public sealed record RunConfig
     public Bugs2007 Bugs { get; init; } = Bugs2007.None;
     /// <summary>What the setup installs on the faulted segments: interleave, or no mbind at all (the empty-tree fast path).</summary>
     public PolicyKind Policy { get; init; } = PolicyKind.Interleave;
+    /// <summary>What an allocating fault spends besides the policy path: the model alone, or the kernel's other work too.</summary>
+    public Engine.FaultCostKind FaultCost { get; init; } = Engine.FaultCostKind.Isolated;
+    /// <summary>How the kernel-shaped costs' private work is calibrated (<see cref="FaultCost"/> kernel only).</summary>
+    public PrivateWorkSetting PrivateWork { get; init; } = PrivateWorkSetting.Auto;
     /// <summary>Faulting tasks (storm multiplies it by <see cref="StormFactor"/>).</summary>
     public int Tasks { get; init; } = 1;
     /// <summary>Tasks per mm: 1 is the process model (one mm per task), K &gt; 1 the thread model.</summary>

@@ -36,6 +36,8 @@ public sealed record RunOutcome
     public required IReadOnlyDictionary<WriterKind, WriterStats> Writers { get; init; }
     public required AuditTotals Audit { get; init; }
     public required bool ClaimsSafety { get; init; }
+    /// <summary>The kernel-shaped costs' calibration the run used; null for the isolated model.</summary>
+    public FaultCalibration? Calibration { get; init; }
 
     /// <summary>A scheme that claims safety showed a finding: the run failed.</summary>
     public bool AuditFailed => ClaimsSafety && Audit.Findings > 0;

@@ -19,9 +19,11 @@ public static class StressRunner
     {
         if ((config.SampleEvery & (config.SampleEvery - 1)) != 0 || config.SampleEvery < 1)
             throw new ArgumentException("SampleEvery must be a power of two", nameof(config));
+        var calibration = config.FaultCost == FaultCostKind.Kernel ? FaultCostCalibration.Resolve(config.PrivateWork, topology) : null;
         var kernel = new Kernel(topology.ToEngine(), new KernelConfig
         {
             Scheme = config.Scheme, SpLock = config.SpLock, Bugs = config.Bugs,
+            FaultCost = config.FaultCost, PrivateWorkIterations = calibration?.Iterations ?? 0,
             // The engine reads no clock; it asks this one, on writer paths only, how long freed policies waited.
             ClockNs = () => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency)),
         });
@@ -65,7 +67,7 @@ public static class StressRunner
             if (err is OperationCanceledException) throw new OperationCanceledException("run cancelled", err, cancel);
             throw new InvalidOperationException($"run failed: {err.Message}", err);
         }
-        return Measure(config, kernel, cpus, slots, histograms, collector, workload, writers, control);
+        return Measure(config, kernel, cpus, slots, histograms, collector, workload, writers, control) with { Calibration = calibration };
     }
 
     private static RunOutcome Measure(RunConfig config, Kernel kernel, int[] cpus, PaddedSlot[] slots, LatencyHistogram[] histograms,

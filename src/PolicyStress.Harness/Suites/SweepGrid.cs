@@ -36,8 +36,13 @@ public sealed class SweepGrid(RunConfig template)
 
     /// <summary>
     /// The configuration as the engine runs it: lookup-2007 runs on the 2.6.23 spinlock whatever lock is
-    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin.
+    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin; the isolated fault
+    /// cost spends no private work, so its calibration setting is not part of the point.
     /// </summary>
     private static RunConfig Normalize(RunConfig c) =>
-        c with { SpLock = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock }.EffectiveSpLock };
+        c with
+        {
+            SpLock = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock }.EffectiveSpLock,
+            PrivateWork = c.FaultCost == Engine.FaultCostKind.Isolated ? PrivateWorkSetting.Auto : c.PrivateWork,
+        };
 }
