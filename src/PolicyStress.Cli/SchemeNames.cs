@@ -11,7 +11,7 @@ public static class SchemeNames
     public static readonly (string Name, RefScheme Value)[] Schemes = [.. SchemeRegistry.All.Select(s => (s.Name, s.Kind))];
 
     public static readonly (string Name, SpLockKind Value)[] Locks =
-        [("spin", SpLockKind.Spin), ("rwlock", SpLockKind.RwLock), ("sharded", SpLockKind.Sharded), ("snapshot", SpLockKind.Snapshot)];
+        [("spin", SpLockKind.Spin), ("rwlock", SpLockKind.RwLock), ("rwls", SpLockKind.Rwls), ("sharded", SpLockKind.Sharded), ("snapshot", SpLockKind.Snapshot)];
 
     /// <summary>The 2007 bugs, spelled once in the harness's <see cref="SchemeSpelling"/>.</summary>
     public static readonly (string Name, Bugs2007 Value)[] Bugs = SchemeSpelling.Bugs;

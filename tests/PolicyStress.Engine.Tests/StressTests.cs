@@ -63,14 +63,26 @@ public class StressTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(RefScheme.Lookup, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Lookup, SpLockKind.Rwls)]
     [InlineData(RefScheme.Lookup, SpLockKind.Spin)]
     [InlineData(RefScheme.Lookup, SpLockKind.Sharded)]
     [InlineData(RefScheme.Lookup, SpLockKind.Snapshot)]
     [InlineData(RefScheme.Lookup2007, SpLockKind.Spin)]
     [InlineData(RefScheme.VmaHeldGraveyard, SpLockKind.RwLock)]
     [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.RwLock)]
+    [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Rwls)]
     [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Snapshot)]
     [InlineData(RefScheme.None, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.Rcuref, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Rcuref, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.PercpuRef, SpLockKind.RwLock)]
+    [InlineData(RefScheme.PercpuRef, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.Hazptr, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Hazptr, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.Refcache, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Refcache, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.VmaRcu, SpLockKind.RwLock)]
+    [InlineData(RefScheme.VmaRcu, SpLockKind.Snapshot)]
     public void SafeSchemesShowNoFindingOverAMillionFaults(RefScheme scheme, SpLockKind spLock)
     {
         var (_, runner) = ReplaceChurn(scheme, spLock);

@@ -23,20 +23,39 @@ public enum RefScheme
     VmaHeldEpoch,
     /// <summary>No reference counting and nothing freed during the run: the unsafe ceiling.</summary>
     None,
+    /// <summary>rcuref_t (2023): unconditional-add lookup references, dead mark, RCU free.</summary>
+    Rcuref,
+    /// <summary>percpu_ref: per-CPU lookup references, killed by sp_delete, atomic after a grace period.</summary>
+    PercpuRef,
+    /// <summary>Hazard pointers: the fault publishes the policy in its task's slot; frees scan every slot.</summary>
+    Hazptr,
+    /// <summary>Refcache (RadixVM, 2013): per-core delta caches, epoch flushes, free after two zero epochs.</summary>
+    Refcache,
+    /// <summary>kfree_rcu of tree policies (mainline 2026 for vma policies; Babka's 2015 proposal for trees).</summary>
+    VmaRcu,
 }
 
 /// <summary>The lock that protects a shared policy tree (struct shared_policy.lock).</summary>
 public enum SpLockKind
 {
-    /// <summary>spinlock_t, as in 2.6.23 and 3.8–4.7.</summary>
+    /// <summary>spinlock_t, as in 2.6.23 and 3.8–4.7: a test-and-test-and-set word (the kernel's is a
+    /// queued spinlock since 4.2; the model does not queue).</summary>
     Spin,
-    /// <summary>rwlock_t since 4.8 (4a8c7bb59ac8), modelled with ReaderWriterLockSlim.</summary>
+    /// <summary>rwlock_t since 4a8c7bb59ac8 (believed v4.8; the issue says 4.5) as the kernel builds it on
+    /// x86 and arm64: a queued rwlock (kernel/locking/qrwlock.c, since 3.16). A reader is one atomic add on
+    /// entry and one on exit; a waiting writer stops new readers. Until schema version 4 this name meant
+    /// ReaderWriterLockSlim, which is now <see cref="Rwls"/>.</summary>
     RwLock,
-    /// <summary>Readers take only their CPU's shard; writers take every shard.</summary>
+    /// <summary>Readers take only their CPU's shard; writers take every shard (a big-reader lock, brlock,
+    /// as Linux 2.4 had; no current kernel protects the tree this way).</summary>
     Sharded,
     /// <summary>Readers take no lock: they read an immutable copy of the ranges published with a volatile
-    /// write. Writers copy on write under a writer lock; freed policies wait for a grace period.</summary>
+    /// write. Writers copy on write under a writer lock; freed policies wait for a grace period (an RCU
+    /// tree, which no kernel version has for sp->lock).</summary>
     Snapshot,
+    /// <summary>.NET's ReaderWriterLockSlim: no kernel lock. Its readers take an internal spin lock on
+    /// entry and on exit, so they serialise on one cache line. Called <c>rwlock</c> before schema version 4.</summary>
+    Rwls,
 }
 
 /// <summary>The 2007 bugs of the seed mail, each an independent switch of <see cref="RefScheme.Lookup2007"/>.</summary>

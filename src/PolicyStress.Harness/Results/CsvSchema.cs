@@ -51,7 +51,7 @@ public static class CsvSchema
             ("tiered_pgo", "DOTNET_TieredPGO or the runtimeconfig switch; default when unset"),
             ("workload", "pft|wis|storm|churn"),
             ("scheme", "refcount scheme"),
-            ("sp_lock", "shared policy tree lock"),
+            ("sp_lock", "shared policy tree lock: spin|rwlock|rwls|sharded|snapshot (v4: rwlock is the kernel's qrwlock, rwls ReaderWriterLockSlim)"),
             ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none"),
             ("tasks", "--tasks value"),
             ("faulting_tasks", "faulting threads started (storm: tasks x storm factor)"),
@@ -117,6 +117,14 @@ public static class CsvSchema
         c.AddRange(
         [
             ("policy", "interleave|none: what the workload's setup installs on the faulted segments (none: no mbind, the empty-tree fast path)"),
+            ("wait_p50_us", "median time a policy waited to be freed (grace period, percpu kill, hazard scan, Refcache epochs, graveyard), microseconds (log-linear histogram, within 12.5%; empty when none waited)"),
+            ("wait_p99_us", "99th percentile of that wait, microseconds (empty when none waited)"),
+            ("held_peak_bytes", "kernel memory the waiting policies held at their peak: waiting_peak x (struct mempolicy, 272 bytes, plus percpu_bytes_per_policy)"),
+            ("held_end_bytes", "kernel memory the policies still waiting at the end held (still_waiting x the same)"),
+            ("percpu_bytes_per_policy", "percpu-ref: per-CPU counter bytes each policy costs (8 x CPUs of the topology); 0 for other schemes"),
+            ("hazard_scans", "hazptr: scans of every task's hazard slot (one per reclaim with retired policies)"),
+            ("hazard_scan_slots", "hazptr: slots the scans read, in all"),
+            ("hazard_scan_mean_ns", "hazptr: mean duration of one scan, ns (empty without scans)"),
             ("fault_cost", "isolated|kernel: the model's policy path alone, or with the kernel's other work on each allocating fault (engine kernel-shaped)"),
             ("private_work_ns", "kernel fault cost: calibrated private work per allocating fault, ns (real_fault_ns - model_fault_ns, or --private-work N); empty when isolated"),
             ("private_work_source", "kernel fault cost: measured (the real kernel at run start), default (2800 ns documented) or given (--private-work N); empty when isolated"),
