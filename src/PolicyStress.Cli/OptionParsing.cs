@@ -88,6 +88,10 @@ internal static class OptionParsing
         Harness.Running.PrivateWorkSetting.TryParse(s, out var w) ? w
             : throw new UsageException($"--private-work: '{s}' is not auto, default or a whole number of nanoseconds; accepted: auto, default, N (e.g. 2500)");
 
+    public static Harness.Running.ScheduleKind Schedule(string s) =>
+        Harness.Running.ScheduleNames.TryParse(s, out var k) ? k
+            : throw new UsageException($"--schedule: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.ScheduleNames.All.Select(p => p.Name))}");
+
     public static Placement Placement(string s)
     {
         try { return Harness.Topology.Placement.Parse(s); }

@@ -89,6 +89,22 @@ public sealed class WorkloadRunTests
         Assert.False(PrivateWorkSetting.TryParse("-5", out _));
     }
 
+    [Theory]
+    [InlineData(WorkloadKind.Pft)]
+    [InlineData(WorkloadKind.Wis)]
+    [InlineData(WorkloadKind.Churn)]
+    public void TheBarrierScheduleFaultsEveryPassAndCountsTheFreeingApart(WorkloadKind w)
+    {
+        var o = StressRunner.Run(Short(w, RefScheme.Lookup) with { Schedule = ScheduleKind.Barrier }, TestTopologies.LiveVirtual());
+
+        Assert.True(o.Faults > 0);
+        Assert.Equal(0, o.FaultErrors);
+        Assert.Equal(0, o.MinorFaults);   // every pass was freed before the next began
+        Assert.True(o.EngineFreeSeconds > 0);
+        Assert.Equal(0, o.Audit.Findings);
+        Assert.Null(StressRunner.Run(Short(w, RefScheme.Lookup), TestTopologies.LiveVirtual()).EngineFreeSeconds);   // inline
+    }
+
     [Fact]
     public void CoefficientOfVariationIsTheSampleStddevOverTheMean()
     {

@@ -13,8 +13,8 @@ internal static class PointText
         : $"{WorkloadNames.Name(c.Workload)} {SchemeSpelling.Name(c.Scheme)} {SchemeSpelling.Name(c.SpLock)}" +
         (c.Policy != PolicyKind.Interleave ? $" policy={PolicyNames.Name(c.Policy)}" : "") +
         (c.Bugs != Engine.Refcounting.Bugs2007.None ? $" bugs={SchemeSpelling.Name(c.Bugs)}" : "") +
-        (c.Policy != PolicyKind.Interleave ? $" policy={PolicyNames.Name(c.Policy)}" : "") +
         (c.FaultCost != Engine.FaultCostKind.Isolated ? $" fault-cost={FaultCostNames.Name(c.FaultCost)}" : "") +
+        (c.Schedule != ScheduleKind.Inline ? $" schedule={ScheduleNames.Name(c.Schedule)}" : "") +
         $" tasks={c.FaultingTasks}" + (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : "") + (rep ? $" rep={c.Rep}" : "");
 
     public static string Finished(int index, int total, RunConfig c, RunOutcome o) => o.Kernel is { } k

@@ -122,6 +122,8 @@ public static class ResultRowFactory
         r.Set("hazard_scan_slots", a.ScanSlots);
         if (!double.IsNaN(a.ScanMeanNs)) r.Set("hazard_scan_mean_ns", a.ScanMeanNs);
         r["fault_cost"] = kernel ? NotApplicable : FaultCostNames.Name(c.FaultCost);
+        r["schedule"] = ScheduleNames.Name(c.Schedule);
+        if (o.EngineFreeSeconds is { } freeS) r.Set("free_s", freeS);
         if (o.Calibration is { } cal)
         {
             r.Set("private_work_ns", cal.PrivateWorkNs);

@@ -42,10 +42,11 @@ public static class StressRunner
             SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait,
         });
         var threads = new List<Thread>();
+        using var passBarrier = config.Schedule == ScheduleKind.Barrier ? new Barrier(n) : null;
         for (int i = 0; i < n; i++)
         {
             histograms[i] = new LatencyHistogram();
-            var w = new FaulterWorker(kernel, workload.Targets[i], i, slots, histograms[i], channel.Writer, control, config.SampleEvery);
+            var w = new FaulterWorker(kernel, workload.Targets[i], i, slots, histograms[i], channel.Writer, control, config.SampleEvery, passBarrier);
             threads.Add(new Thread(w.Run) { IsBackground = true, Name = $"faulter-{i}" });
         }
         var writers = workload.Writers.Select(w => new WriterWorker(kernel, w, control)).ToList();
@@ -132,6 +133,8 @@ public static class StressRunner
             Writers = writerStats,
             Audit = kernel.Audit(),
             ClaimsSafety = kernel.Config.ClaimsSafety,
+            EngineFreeSeconds = config.Schedule == ScheduleKind.Barrier && n > 0
+                ? slots.Average(s => (double)s.FreeTicks) / Stopwatch.Frequency : null,
         };
     }
 

@@ -45,7 +45,7 @@ public sealed class SweepGrid(RunConfig template)
         ? c with
         {
             Scheme = KernelScheme, SpLock = KernelSpLock, Bugs = Engine.Refcounting.Bugs2007.None,
-            FaultCost = Engine.FaultCostKind.Isolated, PrivateWork = PrivateWorkSetting.Auto,
+            FaultCost = Engine.FaultCostKind.Isolated, PrivateWork = PrivateWorkSetting.Auto, Schedule = ScheduleKind.Barrier,
         }
         : c with
         {
