@@ -9,6 +9,7 @@ internal static class PointText
 {
     public static string Config(RunConfig c, bool rep = true) =>
         $"{WorkloadNames.Name(c.Workload)} {SchemeSpelling.Name(c.Scheme)} {SchemeSpelling.Name(c.SpLock)}" +
+        (c.MmapLock != Engine.AddressSpaces.MmapLockKind.Rwls ? $" mmap-lock={SchemeSpelling.Name(c.MmapLock)}" : "") +
         (c.Bugs != Engine.Refcounting.Bugs2007.None ? $" bugs={SchemeSpelling.Name(c.Bugs)}" : "") +
         $" tasks={c.FaultingTasks}" + (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : "") + (rep ? $" rep={c.Rep}" : "");
 

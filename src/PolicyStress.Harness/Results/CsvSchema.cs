@@ -118,6 +118,12 @@ public static class CsvSchema
         [
             ("policy", "interleave|none: what the workload's setup installs on the faulted segments (none: no mbind, the empty-tree fast path)"),
         ]);
+        // v4: the lock kinds (issue 9), appended so that the v3 columns keep their places.
+        c.AddRange(
+        [
+            ("mmap_lock", "rwls|rwsem|per-vma: the lock faults take to find their vma (rwls: ReaderWriterLockSlim as the mm's lock; rwsem: rw_semaphore fast path; per-vma: the vma's own refcount lock, falling back to the rwsem)"),
+            ("vma_lock_fallbacks", "faults that found no vma they could read-lock and took the mmap lock instead (per-vma; whole run; 0 for the other kinds)"),
+        ]);
         return [.. c];
     }
 }

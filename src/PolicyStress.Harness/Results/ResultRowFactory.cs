@@ -98,6 +98,8 @@ public static class ResultRowFactory
         r.Set("claims_safety", o.ClaimsSafety);
         r.Set("audit_failed", o.AuditFailed);
         r["policy"] = PolicyNames.Name(c.Policy);
+        r["mmap_lock"] = SchemeSpelling.Name(c.MmapLock);
+        r.Set("vma_lock_fallbacks", o.VmaLockFallbacks);
         return r;
     }
 }

@@ -36,8 +36,12 @@ public sealed class SweepGrid(RunConfig template)
 
     /// <summary>
     /// The configuration as the engine runs it: lookup-2007 runs on the 2.6.23 spinlock whatever lock is
-    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin.
+    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin; and without per-VMA
+    /// locks (EffectiveMmapLock: per-vma becomes rwsem).
     /// </summary>
-    private static RunConfig Normalize(RunConfig c) =>
-        c with { SpLock = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock }.EffectiveSpLock };
+    private static RunConfig Normalize(RunConfig c)
+    {
+        var k = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock, MmapLock = c.MmapLock };
+        return c with { SpLock = k.EffectiveSpLock, MmapLock = k.EffectiveMmapLock };
+    }
 }
