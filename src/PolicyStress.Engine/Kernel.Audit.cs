@@ -37,7 +37,7 @@ public sealed partial class Kernel
             {
                 int expected = owned.GetValueOrDefault(p);
                 int actual = p.RefCount;
-                if (actual == 0) continue;   // waiting for a grace period: not a leak
+                if (actual == 0 || actual < PolicyCache.RcurefDeadZone) continue;   // waiting to be freed (rcuref: dead-marked): not a leak
                 if (expected == 0) leaked++;
                 else if (actual != expected) mismatch++;
             }
@@ -49,6 +49,14 @@ public sealed partial class Kernel
             Waited = Auditor.Waited,
             WaitMeanUs = Auditor.WaitMeanUs,
             WaitMaxUs = Auditor.WaitMaxUs,
+            WaitP50Us = Auditor.WaitQuantileUs(0.50),
+            WaitP99Us = Auditor.WaitQuantileUs(0.99),
+            HeldPeakBytes = Auditor.WaitingPeak * Auditor.BytesPerPolicy,
+            HeldEndBytes = Auditor.WaitingNow * Auditor.BytesPerPolicy,
+            PercpuBytesPerPolicy = Config.Definition.FaultRef == Refcounting.Schemes.FaultRef.PerCpu ? PercpuRef.KernelBytesPerPolicy(Topology.CpuCount) : 0,
+            Scans = Auditor.Scans,
+            ScanSlots = Auditor.ScanSlots,
+            ScanMeanNs = Auditor.ScanMeanNs,
         };
     }
 

@@ -15,6 +15,9 @@ public sealed partial class Kernel
     /// <summary>Tree lookups take a reference (the scheme's <see cref="Refcounting.Schemes.SchemeDefinition.FaultRef"/>), cached at construction.</summary>
     private readonly bool TakesLookupRefs;
 
+    /// <summary>The lookup reference is a locked add on the policy's shared count (lookup, rcuref); cached.</summary>
+    private readonly bool RefsAreSharedAtomics;
+
     /// <summary>
     /// A page fault by <paramref name="task"/> at <paramref name="addr"/>: under the mmap lock (read), find
     /// the vma; if its page is absent, allocate it by policy and account it to the chosen node; map it.
@@ -146,8 +149,8 @@ public sealed partial class Kernel
         if (vma.HasSharedPolicy)
         {
             referenced = TakesLookupRefs;
-            pol = obj.Policy!.Lookup(idx, task.Cpu, referenced, out gen);
-            if (pol is not null && referenced) task.Stats.RefAtomics++;
+            pol = obj.Policy!.Lookup(idx, task, referenced, out gen);
+            if (pol is not null && RefsAreSharedAtomics) task.Stats.RefAtomics++;
             ilx = (ulong)obj.Ino + idx;
         }
         else
@@ -168,8 +171,8 @@ public sealed partial class Kernel
         Policies.CheckUse(pol, gen);
         if (referenced && pol.IsShared)
         {
-            Policies.Put(pol);   // mpol_cond_put()
-            task.Stats.RefAtomics++;
+            Policies.DropLookupRef(pol, task);   // mpol_cond_put(), by the scheme
+            if (RefsAreSharedAtomics) task.Stats.RefAtomics++;
         }
         return nid;
     }
@@ -190,7 +193,7 @@ public sealed partial class Kernel
     /// <summary>
     /// __get_vma_policy(): the policy the vma itself provides at <paramref name="addr"/> (shared tree for
     /// shmem, vma policy otherwise), no task fallback. A shared-tree result carries a reference when the
-    /// scheme takes lookup references; the caller then drops it with <see cref="PolicyCache.CondPut"/>.
+    /// scheme takes lookup references; the caller then drops it with <see cref="PolicyCache.DropLookupRef"/>.
     /// </summary>
     internal Mempolicy? VmaPolicyAt(TaskStruct task, Vma vma, ulong addr, out ulong ilx, out int gen)
     {
@@ -199,7 +202,7 @@ public sealed partial class Kernel
         if (vma.HasSharedPolicy)
         {
             ilx = (ulong)obj.Ino;
-            return obj.Policy!.Lookup(vma.PageOffset(addr), task.Cpu, TakesLookupRefs, out gen);
+            return obj.Policy!.Lookup(vma.PageOffset(addr), task, TakesLookupRefs, out gen);
         }
         ilx = 0;
         return vma.VmPolicy;

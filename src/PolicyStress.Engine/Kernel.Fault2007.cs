@@ -67,7 +67,7 @@ public sealed partial class Kernel
     {
         if (vma.HasSharedPolicy)
         {
-            var pol = vma.Mapping.Object.Policy!.Lookup(vma.PageOffset(addr), current.Cpu, takeRef: true, out _);
+            var pol = vma.Mapping.Object.Policy!.Lookup(vma.PageOffset(addr), current, takeRef: true, out _);
             referenced = pol is not null;
             if (referenced) current.Stats.RefAtomics++;
             return pol;
@@ -92,7 +92,7 @@ public sealed partial class Kernel
     /// </summary>
     private int AllocShmemPage2007(TaskStruct task, MemObject obj, ulong idx)
     {
-        var pvmaPolicy = obj.Policy!.Lookup(idx, task.Cpu, takeRef: true, out _);
+        var pvmaPolicy = obj.Policy!.Lookup(idx, task, takeRef: true, out _);
         if (pvmaPolicy is not null) task.Stats.RefAtomics++;
         int nid = AllocPageVma2007(task, null, pvmaPolicy, idx, 0, 0);
         if (pvmaPolicy is not null)

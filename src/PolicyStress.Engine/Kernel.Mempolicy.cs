@@ -190,7 +190,7 @@ public sealed partial class Kernel
         }
         finally
         {
-            if (condPut) Policies.CondPut(pol);   // mpol_cond_put(pol), still under the mmap lock
+            if (condPut) Policies.DropLookupRef(pol, task);   // mpol_cond_put(pol), still under the mmap lock
             if (locked) mm.MmapLock.ExitReadLock();
             if (polRefcount is not null) Policies.Put(polRefcount);
             Quiescent(task);

@@ -102,7 +102,7 @@ public sealed partial class Kernel
         var use = found ?? TaskPolicy(task);
         if (use.Mode is MempolicyMode.Interleave or MempolicyMode.WeightedInterleave)
             ilx += (vma.Pgoff >> order) + ((addr - vma.Start) >> (PageShift + order));
-        if (TakesLookupRefs) Policies.CondPut(found);   // mpol_cond_put(get_vma_policy(...))
+        if (TakesLookupRefs) Policies.DropLookupRef(found, task);   // mpol_cond_put(get_vma_policy(...))
         return ilx - (first.Index >> order);
     }
 

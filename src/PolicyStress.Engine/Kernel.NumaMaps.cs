@@ -63,7 +63,7 @@ public sealed partial class Kernel
         var pol = VmaPolicyAt(reader, vma, addr, out _, out _);
         if (pol is null) return fallback;
         string s = PolicyText.ToKernelString(pol);
-        if (TakesLookupRefs) Policies.CondPut(pol);
+        if (TakesLookupRefs) Policies.DropLookupRef(pol, reader);
         return s;
     }
 

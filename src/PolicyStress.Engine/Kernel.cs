@@ -30,6 +30,15 @@ public sealed partial class Kernel
     private int _nextPid = 1, _nextMm = 1;
     private long _nextIno = 1;
     private readonly EpochReclaimer? _reclaimer;
+    private readonly HazardReclaimer? _hazards;
+    private readonly bool _refcache;
+
+    /// <summary>
+    /// sizeof(struct mempolicy) on x86-64 with NODES_SHIFT = 10 (distribution kernels: 1024 nodes, so each
+    /// nodemask_t is 128 bytes): refcnt, mode, flags, home_node, nodes and the w union, 264 bytes, from the
+    /// 272-byte slab of policy_cache. What a policy waiting to be freed holds (plus percpu-ref's counters).
+    /// </summary>
+    public const int MempolicyBytes = 272;
 
     public Kernel(NumaTopology topology, KernelConfig? config = null)
     {
@@ -38,9 +47,14 @@ public sealed partial class Kernel
         var scheme = Config.Definition;
         Era2007 = scheme.ObjectModel2007;
         TakesLookupRefs = scheme.FaultRef != FaultRef.None;
+        RefsAreSharedAtomics = scheme.FaultRef is FaultRef.Atomic or FaultRef.Rcuref;
+        _refcache = scheme.FaultRef == FaultRef.Refcache;
         Pages = new PageAllocator(topology);
-        Auditor = new Auditor(Config.ClockNs);
-        Policies = new PolicyCache { Auditor = Auditor };
+        Auditor = new Auditor(Config.ClockNs)
+        {
+            BytesPerPolicy = MempolicyBytes + (scheme.FaultRef == FaultRef.PerCpu ? PercpuRef.KernelBytesPerPolicy(topology.CpuCount) : 0),
+        };
+        Policies = new PolicyCache { Auditor = Auditor, RefKind = scheme.FaultRef, Cpus = topology.CpuCount };
         DefaultPolicy = new Mempolicy
         {
             IsStatic = true,
@@ -60,9 +74,14 @@ public sealed partial class Kernel
         // Frees that must wait for readers who hold no reference: lock-free tree readers (snapshot) and the
         // schemes whose faults take none (SchemeDefinition.GracePeriods). Plain vma-held keeps its immediate
         // free, so Figure 3's flaw stays observable.
-        if (scheme.DefersFrees(Config.EffectiveSpLock))
+        if (scheme.Frees == FreeRule.HazardScan)
         {
-            _reclaimer = new EpochReclaimer(this);
+            _hazards = new HazardReclaimer(this);
+            Policies.DeferFree = _hazards.Retire;
+        }
+        else if (scheme.DefersFrees(Config.EffectiveSpLock))
+        {
+            _reclaimer = new EpochReclaimer(this, scheme.Frees);
             Policies.DeferFree = _reclaimer.Retire;
         }
     }
@@ -74,6 +93,7 @@ public sealed partial class Kernel
     internal PageAllocator Pages { get; }
     internal bool Era2007 { get; }
     internal bool UsesGracePeriods => _reclaimer is not null;
+    internal bool UsesHazardScans => _hazards is not null;
 
     /// <summary>default_policy: local allocation (MPOL_DEFAULT in 2007). Static, never freed.</summary>
     public Mempolicy DefaultPolicy { get; }
@@ -91,6 +111,7 @@ public sealed partial class Kernel
         if ((uint)cpu >= (uint)Topology.CpuCount)
             throw new ArgumentOutOfRangeException(nameof(cpu), $"CPU {cpu} is not in the topology (0..{Topology.CpuCount - 1})");
         var t = new TaskStruct(Interlocked.Increment(ref _nextPid) - 1, mm, cpu, Topology.CpuToNode[cpu], Topology.MemoryNodes);
+        if (_refcache) t.Refcache = Refcache.NewCache();
         t.Stats.QuiescentEpoch = _reclaimer?.Epoch ?? 0;
         Interlocked.Increment(ref mm.Users);
         lock (_tasksLock) Volatile.Write(ref _tasks, [.. _tasks, t]);
@@ -130,6 +151,7 @@ public sealed partial class Kernel
     /// </summary>
     public void TaskOffline(TaskStruct task)
     {
+        if (_refcache) Refcache.Flush(task, Policies);   // an offline core has no deltas left to flush
         Volatile.Write(ref task.Stats.QuiescentEpoch, long.MaxValue);
         Reclaim();
     }
@@ -143,14 +165,24 @@ public sealed partial class Kernel
     /// <summary>A quiescent point of <paramref name="task"/>: it holds no unreferenced policy pointer now.</summary>
     internal void Quiescent(TaskStruct task)
     {
-        if (_reclaimer is { } r) Volatile.Write(ref task.Stats.QuiescentEpoch, r.Epoch);
+        if (_reclaimer is { } r)
+        {
+            long e = r.Epoch;
+            // Refcache: the first quiescent point of a new epoch flushes the task's deltas, then says so.
+            if (_refcache && task.Stats.QuiescentEpoch != e) Refcache.Flush(task, Policies);
+            Volatile.Write(ref task.Stats.QuiescentEpoch, e);
+        }
     }
 
     /// <summary>Free whatever waits for a grace period that has now elapsed (writers call this).</summary>
-    public void Reclaim() => _reclaimer?.Reclaim();
+    public void Reclaim()
+    {
+        _reclaimer?.Reclaim();
+        _hazards?.Reclaim();
+    }
 
     /// <summary>Policies waiting for a grace period (epoch schemes and snapshot trees).</summary>
-    public int PendingFrees => _reclaimer?.PendingCount ?? 0;
+    public int PendingFrees => (_reclaimer?.PendingCount ?? 0) + (_hazards?.PendingCount ?? 0);
 
     internal long NextIno() => Interlocked.Increment(ref _nextIno);
 

@@ -34,13 +34,15 @@ public class SchemeRegistryTests
     }
 
     [Fact]
-    public void OnlySchemesThatDeferFreesGetAReclaimer()
+    public void OnlySchemesThatDeferFreesGetAReclaimerAndHazptrGetsTheScanningOne()
     {
         foreach (var s in SchemeRegistry.All)
             foreach (var l in Enum.GetValues<SpLockKind>())
             {
                 var k = new Kernel(Topology.NumaTopology.Uniform(2, 1), new KernelConfig { Scheme = s.Kind, SpLock = l });
-                Assert.Equal(s.DefersFrees(k.Config.EffectiveSpLock), k.UsesGracePeriods);
+                Assert.Equal(s.DefersFrees(k.Config.EffectiveSpLock), k.UsesGracePeriods || k.UsesHazardScans);
+                Assert.Equal(s.UsesGracePeriods(k.Config.EffectiveSpLock), k.UsesGracePeriods);
+                Assert.Equal(s.Frees == FreeRule.HazardScan, k.UsesHazardScans);
             }
     }
 }

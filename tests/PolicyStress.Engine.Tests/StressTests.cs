@@ -73,6 +73,16 @@ public class StressTests(ITestOutputHelper output)
     [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Rwls)]
     [InlineData(RefScheme.VmaHeldEpoch, SpLockKind.Snapshot)]
     [InlineData(RefScheme.None, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.Rcuref, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Rcuref, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.PercpuRef, SpLockKind.RwLock)]
+    [InlineData(RefScheme.PercpuRef, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.Hazptr, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Hazptr, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.Refcache, SpLockKind.RwLock)]
+    [InlineData(RefScheme.Refcache, SpLockKind.Snapshot)]
+    [InlineData(RefScheme.VmaRcu, SpLockKind.RwLock)]
+    [InlineData(RefScheme.VmaRcu, SpLockKind.Snapshot)]
     public void SafeSchemesShowNoFindingOverAMillionFaults(RefScheme scheme, SpLockKind spLock)
     {
         var (_, runner) = ReplaceChurn(scheme, spLock);

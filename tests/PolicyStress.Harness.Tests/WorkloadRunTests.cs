@@ -20,6 +20,11 @@ public sealed class WorkloadRunTests
     [InlineData(WorkloadKind.Churn, RefScheme.Lookup, SpLockKind.RwLock)]
     [InlineData(WorkloadKind.Churn, RefScheme.VmaHeldEpoch, SpLockKind.Snapshot)]
     [InlineData(WorkloadKind.Churn, RefScheme.Lookup2007, SpLockKind.Spin)]
+    [InlineData(WorkloadKind.Churn, RefScheme.Rcuref, SpLockKind.Snapshot)]
+    [InlineData(WorkloadKind.Churn, RefScheme.PercpuRef, SpLockKind.RwLock)]
+    [InlineData(WorkloadKind.Churn, RefScheme.Hazptr, SpLockKind.Snapshot)]
+    [InlineData(WorkloadKind.Churn, RefScheme.Refcache, SpLockKind.RwLock)]
+    [InlineData(WorkloadKind.Churn, RefScheme.VmaRcu, SpLockKind.Snapshot)]
     public void SafeSchemesRunWithoutErrorsOrFindings(WorkloadKind w, RefScheme s, SpLockKind l)
     {
         var o = StressRunner.Run(Short(w, s, l), TestTopologies.LiveVirtual());

@@ -5,6 +5,7 @@ using PolicyStress.Harness.Results;
 using PolicyStress.Harness.Running;
 using PolicyStress.Harness.Suites;
 using PolicyStress.Harness.Workloads;
+using Spectre.Console;
 
 namespace PolicyStress.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class RunCommand
         var interval = new Option<string>("--interval") { Description = "Measured interval length, at most the duration (left out: 200ms, ten a point at the default duration: compare's samples at one rep; or --duration if that is shorter)", DefaultValueFactory = _ => "200ms" };
         var reps = OptionParsing.Int("--reps", "Repetitions of each point", 1);
         var tpm = OptionParsing.Int("--threads-per-mm", "Tasks sharing one mm (thread model); 1 = one process per task", 1);
-        var rate = OptionParsing.Int("--mbind-rate", "Installer mbind calls per second (churn)", 2000);
+        var rate = ListOption("--mbind-rate", "Installer mbind calls per second (churn; comma list: a writer-rate sweep)", "2000");
         var pages = OptionParsing.Int("--pages", "Pages each task faults per pass", 256);
         var storm = OptionParsing.Int("--storm-factor", "Tasks per planned CPU in storm", 8);
         var oversubscribe = new Option<bool>("--oversubscribe") { Description = "Allow more faulting tasks than allowed CPUs (rows say oversubscribed=true)" };
@@ -51,7 +52,6 @@ internal static class RunCommand
                 Warmup = OptionParsing.Duration(parse.GetValue(warmup)!, "--warmup", allowZero: true),
                 Interval = OptionParsing.Duration(parse.GetValue(interval)!, "--interval"),
                 ThreadsPerMm = parse.GetValue(tpm),
-                MbindRate = parse.GetValue(rate),
                 PagesPerTask = parse.GetValue(pages),
                 StormFactor = parse.GetValue(storm),
                 Placement = placement,
@@ -73,11 +73,15 @@ internal static class RunCommand
                 .Over(OptionParsing.Items(parse.GetValue(mmapLock), "--mmap-lock").Select(SchemeNames.ParseMmapLock), (c, l) => c with { MmapLock = l })
                 .Over(OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy), (c, p) => c with { Policy = p })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks"), (c, n) => c with { Tasks = n })
+                .Over(OptionParsing.PositiveInts(parse.GetValue(rate), "--mbind-rate"), (c, r) => c with { MbindRate = r })
                 .Over(schemes, (c, s) => c with { Scheme = s, Bugs = s == RefScheme.Lookup2007 ? bugSet : Bugs2007.None })
                 .Expand(parse.GetValue(reps));
             if (configs.Count == 0) throw new UsageException("run: nothing to run (an empty list was given)");
             CpuBudget.Check(configs, topology, parse.GetValue(oversubscribe));
-            var (_, exit, csvLine, _) = SweepSession.Execute(configs, topology, o.Output(parse, "run"), auditEveryPoint: true);
+            var (result, exit, csvLine, _) = SweepSession.Execute(configs, topology, o.Output(parse, "run"), auditEveryPoint: true);
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+            console.Profile.Width = Math.Max(console.Profile.Width, 140);   // redirected output defaults to 80
+            ReclaimTable.Write(console, result.Points);
             Console.Out.WriteLine(csvLine);
             return exit;
         });

@@ -10,7 +10,7 @@ namespace PolicyStress.Cli.ConsoleUi;
 internal static class SuiteReport
 {
     private static readonly Action<IAnsiConsole, IReadOnlyList<SweepPoint>>[] Sections =
-        [SummaryTable.Write, ConclusionsSection.Write, SpreadSection.Write, ScalingTable.Write];
+        [SummaryTable.Write, ConclusionsSection.Write, ReclaimTable.Write, SpreadSection.Write, ScalingTable.Write];
 
     public static void Write(IAnsiConsole console, IReadOnlyList<SweepPoint> points)
     {

@@ -19,7 +19,7 @@ internal static class SchemeTable
     {
         o.WriteLine("# Reference counts of the tree policies, per scheme (32-page segment, sub-ranges [4,12) and [20,28))");
         o.WriteLine();
-        o.WriteLine($"{"scheme",-19} {"task1 mbinds",-20} {"task2 attaches",-20} {"task2 mbinds [2,24)",-20} {"[4,12)'s policy",-30} audit after exit");
+        o.WriteLine($"{"scheme",-19} {"task1 mbinds",-20} {"task2 attaches",-20} {"task2 mbinds [2,24)",-20} {"[4,12)'s policy",-36} audit after exit");
         foreach (var scheme in SchemeRegistry.All)
         {
             var k = new Kernel(NumaTopology.Uniform(4, 1), new KernelConfig { Scheme = scheme.Kind });
@@ -38,7 +38,7 @@ internal static class SchemeTable
             k.Mbind(t2, v2 + 2 * Page, 22 * Page, (int)MempolicyMode.Preferred, [4], UserNodeMask.OneWordMaxNode, 0);
             string after = Counts(sp);
             string fate = removed.IsFreed ? "freed at once"
-                : removed.RefCount == 0 ? "waits for a grace period"
+                : removed.RefCount == 0 || removed.IsDeadMarked ? scheme.WaitText
                 : $"{scheme.HeldText} (refcnt {removed.RefCount})";
             k.Shmdt(t1, v1);
             k.Shmdt(t2, v2);
@@ -46,11 +46,13 @@ internal static class SchemeTable
             k.Exit(t1);
             k.Exit(t2);
             var audit = k.Audit();
-            o.WriteLine($"{scheme.Name,-19} {fig1,-20} {fig3,-20} {after,-20} {fate,-30} findings={audit.Findings} freed={audit.Freed}");
+            o.WriteLine($"{scheme.Name,-19} {fig1,-20} {fig3,-20} {after,-20} {fate,-36} findings={audit.Findings} freed={audit.Freed}");
         }
         o.WriteLine();
         o.WriteLine("lookup: Figure 1, each tree policy at 1 when idle; vma-held: Figure 3, 1 + one per attached vma (3 with two).");
         o.WriteLine("lookup-2007: the tree node and task1's vma share one object (2.6.23 policy_vma/sp_alloc), hence 2.");
+        o.WriteLine("vma-rcu, rcuref, percpu-ref, hazptr, refcache: Figure 1's counts; a fault's protection lives elsewhere (the");
+        o.WriteLine("shared count briefly, a CPU's slot, the task's hazard slot, its delta cache, or a grace period alone).");
     }
 
     private static string Counts(Engine.SharedPolicies.SharedPolicy sp) =>

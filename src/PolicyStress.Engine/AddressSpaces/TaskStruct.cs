@@ -43,6 +43,12 @@ public sealed class TaskStruct
 
     internal TaskCounters Stats;
 
+    /// <summary>hazptr: the policy this task uses without a count, on its own padded line.</summary>
+    internal Refcounting.HazardSlot Hazard;
+
+    /// <summary>refcache: the task's delta cache (its core's, the task being pinned); null under other schemes.</summary>
+    internal Refcounting.RefcacheSlot[]? Refcache;
+
     /// <summary>The task's own counters; read them when the task's thread is quiescent.</summary>
     public TaskCounters Counters => Stats;
 }

@@ -27,6 +27,12 @@ public sealed class Mempolicy
     /// <summary>When (by the injected clock; 1 without one) the policy began to wait to be freed; 0 if not.</summary>
     internal long WaitingSince;
 
+    /// <summary>percpu-ref: the per-CPU counts (<see cref="Refcounting.PercpuRef"/>); null under other schemes.</summary>
+    internal long[]? PcpuCounts;
+
+    /// <summary>percpu-ref: live, dead (killed) or atomic (counts summed into <see cref="Refcnt"/>).</summary>
+    internal int PcpuState;
+
     public MempolicyMode Mode { get; internal set; }
     /// <summary>Mode flags (static/relative/balancing) and internal flags (shared, MOF, MORON).</summary>
     public ushort Flags { get; internal set; }
@@ -43,6 +49,8 @@ public sealed class Mempolicy
     public int Id { get; internal set; }
 
     public int RefCount => Volatile.Read(ref Refcnt);
+    /// <summary>rcuref: the last reference is gone and the count carries the dead mark; the free waits a grace period.</summary>
+    public bool IsDeadMarked => Volatile.Read(ref Refcnt) < Refcounting.PolicyCache.RcurefDeadZone;
     /// <summary>The auditor has poisoned this object: its count reached zero and it was freed.</summary>
     public bool IsFreed => Freed;
     public bool IsShared => (Flags & MpolFlags.Shared) != 0;

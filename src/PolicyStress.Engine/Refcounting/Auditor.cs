@@ -11,7 +11,22 @@ namespace PolicyStress.Engine.Refcounting;
 /// </summary>
 public sealed class Auditor(Func<long>? clockNs)
 {
-    private long _treeErrors, _waiting, _waitingPeak, _waited, _waitedNs, _waitedNsMax;
+    private long _treeErrors, _waiting, _waitingPeak, _waited, _waitedNs, _waitedNsMax, _scans, _scanSlots, _scanNs;
+    private readonly WaitHistogram _waits = new();
+
+    /// <summary>What one waiting policy holds, in the kernel: the object, and percpu-ref's per-CPU counters.</summary>
+    internal long BytesPerPolicy { get; init; } = Kernel.MempolicyBytes;
+
+    /// <summary>The injected clock's now, 0 without one (writer paths only).</summary>
+    internal long Now() => clockNs?.Invoke() ?? 0;
+
+    /// <summary>A hazard scan read <paramref name="slots"/> slots in <paramref name="ns"/> nanoseconds.</summary>
+    internal void Scanned(int slots, long ns)
+    {
+        Interlocked.Increment(ref _scans);
+        Interlocked.Add(ref _scanSlots, slots);
+        Interlocked.Add(ref _scanNs, ns);
+    }
 
     internal void TreeError() => Interlocked.Increment(ref _treeErrors);
 
@@ -35,6 +50,7 @@ public sealed class Auditor(Func<long>? clockNs)
         Interlocked.Increment(ref _waited);
         if (clockNs is null) return;
         long d = Math.Max(0, clockNs() - since);
+        _waits.Record(d);
         Interlocked.Add(ref _waitedNs, d);
         long max;
         while (d > (max = Volatile.Read(ref _waitedNsMax)) && Interlocked.CompareExchange(ref _waitedNsMax, d, max) != max) { }
@@ -48,4 +64,10 @@ public sealed class Auditor(Func<long>? clockNs)
     /// <summary>Mean and longest wait in microseconds, by the clock the harness injected; NaN without one.</summary>
     public double WaitMeanUs => clockNs is null || Waited == 0 ? double.NaN : Volatile.Read(ref _waitedNs) / 1e3 / Waited;
     public double WaitMaxUs => clockNs is null || Waited == 0 ? double.NaN : Volatile.Read(ref _waitedNsMax) / 1e3;
+    /// <summary>A quantile of the waits in microseconds (log-linear histogram, within 12.5%); NaN without a clock or waits.</summary>
+    public double WaitQuantileUs(double q) => clockNs is null ? double.NaN : _waits.Quantile(q) / 1e3;
+    /// <summary>Hazard scans run, the slots they read, and their mean duration in ns (NaN without a clock or scans).</summary>
+    public long Scans => Volatile.Read(ref _scans);
+    public long ScanSlots => Volatile.Read(ref _scanSlots);
+    public double ScanMeanNs => clockNs is null || Scans == 0 ? double.NaN : (double)Volatile.Read(ref _scanNs) / Scans;
 }

@@ -15,7 +15,7 @@ namespace PolicyStress.Engine.Refcounting;
 /// The free list and the registry are behind one lock that only mpol_new and the final put take: never
 /// the fault path's common case.
 /// </remarks>
-public sealed class PolicyCache
+public sealed partial class PolicyCache
 {
     private readonly Lock _lock = new();
     private readonly Stack<Mempolicy> _free = new();
@@ -56,6 +56,12 @@ public sealed class PolicyCache
         p.UserNodemask = null;
         p.Refcnt = 1;
         p.Freed = false;
+        if (RefKind == Schemes.FaultRef.PerCpu)
+        {
+            if (p.PcpuCounts is null) p.PcpuCounts = PercpuRef.NewSlots(Cpus);
+            else Array.Clear(p.PcpuCounts);
+            p.PcpuState = PercpuRef.Live;
+        }
         // Publish the reinitialised object with a new stamp: anyone still holding the old life sees it change.
         Interlocked.Increment(ref p.Generation);
         return p;
@@ -123,6 +129,8 @@ public sealed class PolicyCache
             Interlocked.Increment(ref _underflow);
             return;
         }
+        // rcuref_put_slowpath(): mark the count dead with one CAS; a get that revived it meanwhile wins.
+        if (RefKind == Schemes.FaultRef.Rcuref && p.IsShared && Interlocked.CompareExchange(ref p.Refcnt, RcurefDead, 0) != 0) return;
         // Only a policy a shared tree published (MPOL_F_SHARED) can be in a reader's hands without a reference:
         // a snapshot reader or an epoch fault finds it with no lock. Everything else — the copy mbind made for
         // itself (do_mbind's mpol_put(new); the tree keeps sp_alloc's mpol_dup), task and vma policies — is

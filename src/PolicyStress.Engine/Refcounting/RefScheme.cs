@@ -23,6 +23,16 @@ public enum RefScheme
     VmaHeldEpoch,
     /// <summary>No reference counting and nothing freed during the run: the unsafe ceiling.</summary>
     None,
+    /// <summary>rcuref_t (2023): unconditional-add lookup references, dead mark, RCU free.</summary>
+    Rcuref,
+    /// <summary>percpu_ref: per-CPU lookup references, killed by sp_delete, atomic after a grace period.</summary>
+    PercpuRef,
+    /// <summary>Hazard pointers: the fault publishes the policy in its task's slot; frees scan every slot.</summary>
+    Hazptr,
+    /// <summary>Refcache (RadixVM, 2013): per-core delta caches, epoch flushes, free after two zero epochs.</summary>
+    Refcache,
+    /// <summary>kfree_rcu of tree policies (mainline 2026 for vma policies; Babka's 2015 proposal for trees).</summary>
+    VmaRcu,
 }
 
 /// <summary>The lock that protects a shared policy tree (struct shared_policy.lock).</summary>

@@ -35,6 +35,7 @@ public sealed partial class SharedPolicy
         var scheme = kernel.Config.Definition;
         VmaHeld = scheme.VmaHeld;
         _replace = scheme.Replace;
+        _hazards = scheme.FaultRef == FaultRef.Hazard;
     }
 
     private PolicyCache Cache => _kernel.Policies;
@@ -42,6 +43,8 @@ public sealed partial class SharedPolicy
     private readonly bool VmaHeld;
     /// <summary>What removing a policy does, by the scheme; cached.</summary>
     private readonly ReplaceRule _replace;
+    /// <summary>hazptr: lock-free lookups re-check the tree after publishing their hazard; cached.</summary>
+    private readonly bool _hazards;
 
     /// <summary>Number of ranges now (diagnostic; unlocked read).</summary>
     public int Count => Volatile.Read(ref _count);
@@ -55,11 +58,12 @@ public sealed partial class SharedPolicy
     /// on its scheme (vma references, grace periods, or nothing). <paramref name="generation"/> is the
     /// object's auditor stamp as seen while it was certainly in the tree.
     /// </summary>
-    internal Mempolicy? Lookup(ulong idx, int cpu, bool takeRef, out int generation)
+    internal Mempolicy? Lookup(ulong idx, TaskStruct task, bool takeRef, out int generation)
     {
         generation = 0;
         if (Volatile.Read(ref _count) == 0) return null;   // unlocked emptiness check, as the kernel does
-        if (_lock.Kind == SpLockKind.Snapshot) return LookupSnapshot(idx, takeRef, out generation);
+        if (_lock.Kind == SpLockKind.Snapshot) return LookupSnapshot(idx, task, takeRef, out generation);
+        int cpu = task.Cpu;
         _lock.EnterRead(cpu);
         Mempolicy? pol = null;
         int i = FirstOverlap(idx, idx + 1);
@@ -67,7 +71,7 @@ public sealed partial class SharedPolicy
         {
             pol = _nodes[i].Policy;
             generation = Volatile.Read(ref pol.Generation);
-            if (takeRef) Cache.Get(pol);
+            if (takeRef) Cache.TakeLookupRef(pol, task);   // the scheme's reference (FaultRef)
         }
         _lock.ExitRead(cpu);
         return pol;
@@ -75,10 +79,12 @@ public sealed partial class SharedPolicy
 
     /// <summary>
     /// Lock-free lookup in the published copy. Taking a reference must not resurrect a policy whose count
-    /// already reached zero (atomic_inc_not_zero); such a policy is being retired, so retry on a newer copy.
-    /// The object cannot be reused meanwhile because the kernel defers frees for snapshot trees.
+    /// already reached zero (atomic_inc_not_zero; rcuref's dead mark; percpu_ref's kill); such a policy is
+    /// being retired, so retry on a newer copy. A hazard pointer is published and the tree re-checked: if the
+    /// copy changed, retry (the policy may have been retired before the hazard was seen). The object cannot
+    /// be reused meanwhile because every scheme defers frees for snapshot trees.
     /// </summary>
-    private Mempolicy? LookupSnapshot(ulong idx, bool takeRef, out int generation)
+    private Mempolicy? LookupSnapshot(ulong idx, TaskStruct task, bool takeRef, out int generation)
     {
         while (true)
         {
@@ -91,10 +97,21 @@ public sealed partial class SharedPolicy
                 else hi = mid - 1;
             }
             generation = 0;
-            if (lo >= snap.Length || snap[lo].Start > idx) return null;
+            if (lo >= snap.Length || snap[lo].Start > idx)
+            {
+                if (_hazards) HazardReclaimer.Clear(task);   // a retry's hazard on a policy no longer there
+                return null;
+            }
             var pol = snap[lo].Policy;
             generation = Volatile.Read(ref pol.Generation);
-            if (!takeRef || Cache.TryGetNotZero(pol)) return pol;
+            if (!takeRef) return pol;
+            if (!Cache.TryTakeLookupRef(pol, task)) continue;
+            if (!_hazards) return pol;
+            if (ReferenceEquals(Volatile.Read(ref _published), snap))
+            {
+                generation = Volatile.Read(ref pol.Generation);   // protected now: the stamp of the life we hold
+                return pol;
+            }
         }
     }
 

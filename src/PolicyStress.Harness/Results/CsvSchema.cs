@@ -117,6 +117,14 @@ public static class CsvSchema
         c.AddRange(
         [
             ("policy", "interleave|none: what the workload's setup installs on the faulted segments (none: no mbind, the empty-tree fast path)"),
+            ("wait_p50_us", "median time a policy waited to be freed (grace period, percpu kill, hazard scan, Refcache epochs, graveyard), microseconds (log-linear histogram, within 12.5%; empty when none waited)"),
+            ("wait_p99_us", "99th percentile of that wait, microseconds (empty when none waited)"),
+            ("held_peak_bytes", "kernel memory the waiting policies held at their peak: waiting_peak x (struct mempolicy, 272 bytes, plus percpu_bytes_per_policy)"),
+            ("held_end_bytes", "kernel memory the policies still waiting at the end held (still_waiting x the same)"),
+            ("percpu_bytes_per_policy", "percpu-ref: per-CPU counter bytes each policy costs (8 x CPUs of the topology); 0 for other schemes"),
+            ("hazard_scans", "hazptr: scans of every task's hazard slot (one per reclaim with retired policies)"),
+            ("hazard_scan_slots", "hazptr: slots the scans read, in all"),
+            ("hazard_scan_mean_ns", "hazptr: mean duration of one scan, ns (empty without scans)"),
         ]);
         // v4: the lock kinds (issue 9), appended so that the v3 columns keep their places.
         c.AddRange(

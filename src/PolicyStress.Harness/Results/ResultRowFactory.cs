@@ -98,6 +98,17 @@ public static class ResultRowFactory
         r.Set("claims_safety", o.ClaimsSafety);
         r.Set("audit_failed", o.AuditFailed);
         r["policy"] = PolicyNames.Name(c.Policy);
+        if (!double.IsNaN(a.WaitP50Us))
+        {
+            r.Set("wait_p50_us", a.WaitP50Us);
+            r.Set("wait_p99_us", a.WaitP99Us);
+        }
+        r.Set("held_peak_bytes", a.HeldPeakBytes);
+        r.Set("held_end_bytes", a.HeldEndBytes);
+        r.Set("percpu_bytes_per_policy", a.PercpuBytesPerPolicy);
+        r.Set("hazard_scans", a.Scans);
+        r.Set("hazard_scan_slots", a.ScanSlots);
+        if (!double.IsNaN(a.ScanMeanNs)) r.Set("hazard_scan_mean_ns", a.ScanMeanNs);
         r["mmap_lock"] = SchemeSpelling.Name(c.MmapLock);
         r.Set("vma_lock_fallbacks", o.VmaLockFallbacks);
         return r;

@@ -8,8 +8,8 @@ namespace PolicyStress.Harness.Suites;
 
 /// <summary>
 /// The default suite, as named sections, each a list of points over the template: pft, wis and churn ×
-/// every scheme × rwlock and snapshot × task counts stepped by the CPUs the placement allows (1, powers
-/// of two, all of them); then more reps of the headline points, for the run-to-run spread. A point that
+/// every 2007/mainline scheme × rwlock and snapshot × task counts stepped by the CPUs the placement allows (1,
+/// powers of two, all of them); the scalable schemes on pft and churn at the most tasks; then more reps of the headline points, for the run-to-run spread. A point that
 /// two sections both ask for runs once. Point lengths are chosen so that a 2-CPU machine finishes in
 /// under 5 minutes, and under 60 s with <c>--quick</c>.
 /// </summary>
@@ -27,7 +27,10 @@ public static class SuitePlan
     /// <summary>A section of the suite: its points over the template, given the task counts to step through.</summary>
     private delegate List<RunConfig> Section(RunConfig template, int[] tasks, int reps);
 
-    private static readonly Section[] Sections = [Schemes, Spread];
+    private static readonly Section[] Sections = [Schemes, Scalable, Spread];
+
+    /// <summary>The workloads the scalable schemes' section runs: the pure read side, and the read side beside a writer.</summary>
+    public static readonly WorkloadKind[] ScalableWorkloads = [WorkloadKind.Pft, WorkloadKind.Churn];
 
     /// <summary>
     /// Ten measured intervals per point, so that every row carries ten samples: compare needs five a side,
@@ -46,12 +49,24 @@ public static class SuitePlan
         return [.. Sections.SelectMany(s => s(t, tasks, reps)).Where(seen.Add)];
     }
 
-    /// <summary>The reference-count schemes against each other: every scheme, both tree locks, every workload.</summary>
+    /// <summary>The reference-count schemes against each other: every scheme of 2007 and mainline (and the
+    /// ceiling), both tree locks, every workload, every task count.</summary>
     private static List<RunConfig> Schemes(RunConfig t, int[] tasks, int reps) => new SweepGrid(t)
         .Over(Workloads, (c, w) => c with { Workload = w })
         .Over(Locks, (c, l) => c with { SpLock = l })
         .Over(tasks, (c, n) => c with { Tasks = n })
-        .Over(SchemeRegistry.Kinds, (c, s) => c with { Scheme = s })
+        .Over(SchemeRegistry.All.Where(s => !s.Scalable).Select(s => s.Kind), (c, s) => c with { Scheme = s })
+        .Expand(reps);
+
+    /// <summary>
+    /// The scalable schemes (<see cref="SchemeDefinition.Scalable"/>), kept small so that the suite stays within
+    /// its time: pft and churn, both tree locks, at the most tasks only — 20 points with five schemes, about 50 s
+    /// of the full suite and 10 s of --quick. Their reclaim figures go to the report's reclaim table.
+    /// </summary>
+    private static List<RunConfig> Scalable(RunConfig t, int[] tasks, int reps) => new SweepGrid(t with { Tasks = tasks[^1] })
+        .Over(ScalableWorkloads, (c, w) => c with { Workload = w })
+        .Over(Locks, (c, l) => c with { SpLock = l })
+        .Over(SchemeRegistry.All.Where(s => s.Scalable).Select(s => s.Kind), (c, s) => c with { Scheme = s })
         .Expand(reps);
 
     /// <summary>

@@ -16,7 +16,7 @@ internal static class Lookup2007Scheme
         FaultRef = FaultRef.Atomic,
         Attach = AttachRule.Nothing,
         Replace = ReplaceRule.PutTreeReference,
-        GracePeriods = GracePeriods.WithLockFreeReaders,
+        Frees = FreeRule.AtZero,
         ForcedSpLock = SpLockKind.Spin,
         Safety = SafetyClaim.WithoutBugs,
         ObjectModel2007 = true,

@@ -15,7 +15,7 @@ internal static class LookupScheme
         FaultRef = FaultRef.Atomic,
         Attach = AttachRule.Nothing,
         Replace = ReplaceRule.PutTreeReference,
-        GracePeriods = GracePeriods.WithLockFreeReaders,
+        Frees = FreeRule.AtZero,
         Safety = SafetyClaim.Claims,
     };
 }

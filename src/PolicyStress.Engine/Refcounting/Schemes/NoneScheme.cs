@@ -15,7 +15,7 @@ internal static class NoneScheme
         FaultRef = FaultRef.None,
         Attach = AttachRule.Nothing,
         Replace = ReplaceRule.Park,
-        GracePeriods = GracePeriods.WithLockFreeReaders,
+        Frees = FreeRule.AtZero,
         Safety = SafetyClaim.DoesNot,
         HeldText = "parked",
     };

@@ -28,8 +28,9 @@ public sealed class SchemeDefinition
     /// <summary>What a replace (mbind over a range, teardown) does with a policy it removes from the tree.</summary>
     public required ReplaceRule Replace { get; init; }
 
-    /// <summary>When a tree policy whose count reached zero waits for a grace period before it is freed.</summary>
-    public required GracePeriods GracePeriods { get; init; }
+    /// <summary>How a tree policy whose count reached zero is freed: at once, after a grace period, after a
+    /// per-CPU kill, after a hazard scan, or after two Refcache epochs.</summary>
+    public required FreeRule Frees { get; init; }
 
     /// <summary>The tree lock the scheme's kernel had whatever the run asks for (2.6.23: a spinlock), or null.</summary>
     public SpLockKind? ForcedSpLock { get; init; }
@@ -46,6 +47,15 @@ public sealed class SchemeDefinition
     /// </summary>
     public string HeldText { get; init; } = "waits for detach";
 
+    /// <summary>
+    /// One of the scalable designs of 2013–2026 (rcuref, percpu_ref, hazard pointers, Refcache, RCU frees): the
+    /// suite measures them in their own, smaller section (pft and churn at the most tasks), not in the full grid.
+    /// </summary>
+    public bool Scalable { get; init; }
+
+    /// <summary>How the figures table says why a removed policy at count zero is not freed yet.</summary>
+    public string WaitText { get; init; } = "waits for a grace period";
+
     /// <summary>Attached mappings hold references on the tree's policies (the "Figure 3" family).</summary>
     public bool VmaHeld => Attach == AttachRule.HoldEveryTreePolicy;
 
@@ -57,13 +67,17 @@ public sealed class SchemeDefinition
         _ => false,
     };
 
-    /// <summary>Whether frees wait for a grace period under tree lock <paramref name="spLock"/>.</summary>
-    public bool DefersFrees(SpLockKind spLock) => GracePeriods switch
+    /// <summary>Whether frees wait (for anything) under tree lock <paramref name="spLock"/>.</summary>
+    public bool DefersFrees(SpLockKind spLock) => Frees switch
     {
-        GracePeriods.Always => true,
-        GracePeriods.WithLockFreeReaders => spLock == SpLockKind.Snapshot,
-        _ => false,
+        FreeRule.AtZero => spLock == SpLockKind.Snapshot,
+        FreeRule.AtZeroAlways => false,
+        _ => true,
     };
+
+    /// <summary>Whether the wait is a grace period (every task passes a quiescent point) under <paramref name="spLock"/>.</summary>
+    public bool UsesGracePeriods(SpLockKind spLock) => Frees is FreeRule.GracePeriod or FreeRule.PercpuKill or FreeRule.TwoEpochs
+        || (Frees == FreeRule.AtZero && spLock == SpLockKind.Snapshot);
 
     /// <inheritdoc/>
     public override string ToString() => Name;
@@ -76,6 +90,14 @@ public enum FaultRef
     None,
     /// <summary>mpol_get() under the tree lock (atomic_inc_not_zero without it), mpol_cond_put() after use.</summary>
     Atomic,
+    /// <summary>rcuref_get(): one unconditional add, no CAS retry loop; a get that lands on a dead count fails.</summary>
+    Rcuref,
+    /// <summary>percpu_ref_tryget_live(): an add on the fault's CPU's own slot; fails once the ref is killed.</summary>
+    PerCpu,
+    /// <summary>A hazard pointer: the policy is published in the task's slot and the tree re-checked.</summary>
+    Hazard,
+    /// <summary>Refcache: +1 and −1 in the task's own delta cache, flushed to the true count once per epoch.</summary>
+    Refcache,
 }
 
 /// <summary>What attaching a mapping (shmat, mmap) does to the tree's policies.</summary>
@@ -101,15 +123,24 @@ public enum ReplaceRule
     Park,
 }
 
-/// <summary>When a tree policy whose count reached zero waits for every task to pass a quiescent point.</summary>
-public enum GracePeriods
+/// <summary>How a tree policy whose count reached zero is freed.</summary>
+public enum FreeRule
 {
-    /// <summary>Only when readers take no lock (the snapshot tree): call_rcu after the unlink.</summary>
-    WithLockFreeReaders,
-    /// <summary>Always (the scheme's readers hold no reference the free could see).</summary>
-    Always,
-    /// <summary>Never, even with lock-free readers: the free is immediate so that the scheme's flaw shows.</summary>
-    Never,
+    /// <summary>At once (kmem_cache_free), or after a grace period when readers take no lock (the snapshot
+    /// tree: call_rcu after the unlink).</summary>
+    AtZero,
+    /// <summary>At once even with lock-free readers, so that the scheme's flaw shows.</summary>
+    AtZeroAlways,
+    /// <summary>After a grace period, always (kfree_rcu / call_rcu): the readers hold no reference a free sees.</summary>
+    GracePeriod,
+    /// <summary>percpu_ref_kill(): the ref is marked dead at once, switched to atomic mode (its per-CPU counts
+    /// summed) after a grace period, and freed when that sum, the true count, is zero — or by the last put.</summary>
+    PercpuKill,
+    /// <summary>Retired to a list; a scan of every task's hazard slot frees those no slot holds.</summary>
+    HazardScan,
+    /// <summary>Refcache review: freed once the true count has stayed zero across two epochs, every task
+    /// having flushed its delta cache in each.</summary>
+    TwoEpochs,
 }
 
 /// <summary>Whether a scheme claims safety, so that a finding under it is a failure.</summary>

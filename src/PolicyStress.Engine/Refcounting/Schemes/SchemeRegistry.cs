@@ -13,6 +13,11 @@ public static class SchemeRegistry
         VmaHeldScheme.Definition,
         VmaHeldGraveyardScheme.Definition,
         VmaHeldEpochScheme.Definition,
+        VmaRcuScheme.Definition,
+        RcurefScheme.Definition,
+        PercpuRefScheme.Definition,
+        HazptrScheme.Definition,
+        RefcacheScheme.Definition,
         NoneScheme.Definition,
     ];
 

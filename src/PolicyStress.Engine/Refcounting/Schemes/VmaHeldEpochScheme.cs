@@ -16,7 +16,7 @@ internal static class VmaHeldEpochScheme
         FaultRef = FaultRef.None,
         Attach = AttachRule.HoldEveryTreePolicy,
         Replace = ReplaceRule.DropEveryReference,
-        GracePeriods = GracePeriods.Always,
+        Frees = FreeRule.GracePeriod,
         Safety = SafetyClaim.Claims,
     };
 }

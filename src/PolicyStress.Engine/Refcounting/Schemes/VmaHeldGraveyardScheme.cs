@@ -14,7 +14,7 @@ internal static class VmaHeldGraveyardScheme
         FaultRef = FaultRef.None,
         Attach = AttachRule.HoldEveryTreePolicy,
         Replace = ReplaceRule.WaitForDetach,
-        GracePeriods = GracePeriods.WithLockFreeReaders,
+        Frees = FreeRule.AtZero,
         Safety = SafetyClaim.Claims,
     };
 }

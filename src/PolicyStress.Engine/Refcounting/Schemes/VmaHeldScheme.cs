@@ -16,7 +16,7 @@ internal static class VmaHeldScheme
         FaultRef = FaultRef.None,
         Attach = AttachRule.HoldEveryTreePolicy,
         Replace = ReplaceRule.DropEveryReference,
-        GracePeriods = GracePeriods.Never,
+        Frees = FreeRule.AtZeroAlways,
         Safety = SafetyClaim.DoesNot,
     };
 }
