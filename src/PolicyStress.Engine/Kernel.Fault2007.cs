@@ -41,8 +41,15 @@ public sealed partial class Kernel
         Mempolicy? vmPolicy = vma is null ? pseudoPolicy : vma.VmPolicy;
         if (vma is { HasGetPolicyOp: true })
         {
-            pol = GetPolicyOp2007(current, vma, addr, out _);
+            pol = GetPolicyOp2007(current, vma, addr, out bool opRef);
             sharedPol = true;
+            // vma-held-2007: the op's tree policy carries no reference, but every caller of get_vma_policy drops
+            // one; take it now, after the lookup (the window of Lee's 6 Nov 2007 retraction).
+            if (!opRef && !TakesLookupRefs && pol is not null && vma.HasSharedPolicy)
+            {
+                Policies.Get(pol);
+                current.Stats.RefAtomics++;
+            }
         }
         else if (vmPolicy is { Mode: not MempolicyMode.Default })
         {
@@ -67,8 +74,9 @@ public sealed partial class Kernel
     {
         if (vma.HasSharedPolicy)
         {
-            var pol = vma.Mapping.Object.Policy!.Lookup(vma.PageOffset(addr), current, takeRef: true, out _);
-            referenced = pol is not null;
+            // vma-held-2007 (Figure 3): the lookup takes no reference, the vmas' are trusted instead.
+            var pol = vma.Mapping.Object.Policy!.Lookup(vma.PageOffset(addr), current, TakesLookupRefs, out _);
+            referenced = pol is not null && TakesLookupRefs;
             if (referenced) current.Stats.RefAtomics++;
             return pol;
         }
@@ -92,10 +100,16 @@ public sealed partial class Kernel
     /// </summary>
     private int AllocShmemPage2007(TaskStruct task, MemObject obj, ulong idx)
     {
-        var pvmaPolicy = obj.Policy!.Lookup(idx, task, takeRef: true, out _);
-        if (pvmaPolicy is not null) task.Stats.RefAtomics++;
-        int nid = AllocPageVma2007(task, null, pvmaPolicy, idx, 0, 0);
+        var pvmaPolicy = obj.Policy!.Lookup(idx, task, TakesLookupRefs, out _);   // vma-held-2007: none taken
         if (pvmaPolicy is not null)
+        {
+            if (TakesLookupRefs) task.Stats.RefAtomics++;
+            // vma-held-2007: from the unreferenced lookup to get_vma_policy()'s mpol_get on the pseudo-vma, only
+            // the vmas' references keep the policy alive — the window a replace by another task can free it in.
+            else PausePoint?.Invoke(task, pvmaPolicy);
+        }
+        int nid = AllocPageVma2007(task, null, pvmaPolicy, idx, 0, 0);
+        if (pvmaPolicy is not null && TakesLookupRefs)
         {
             Policies.Put(pvmaPolicy);
             task.Stats.RefAtomics++;

@@ -15,6 +15,7 @@ public class RaceTests
     [InlineData(RefScheme.VmaHeld, SpLockKind.RwLock, true)]
     [InlineData(RefScheme.VmaHeld, SpLockKind.Spin, true)]
     [InlineData(RefScheme.VmaHeld, SpLockKind.Sharded, true)]
+    [InlineData(RefScheme.VmaHeld2007, SpLockKind.Spin, true)]
     [InlineData(RefScheme.Lookup, SpLockKind.RwLock, false)]
     [InlineData(RefScheme.Lookup, SpLockKind.Spin, false)]
     [InlineData(RefScheme.Lookup, SpLockKind.Sharded, false)]

@@ -51,6 +51,8 @@ internal static class SchemeTable
         o.WriteLine();
         o.WriteLine("lookup: Figure 1, each tree policy at 1 when idle; vma-held: Figure 3, 1 + one per attached vma (3 with two).");
         o.WriteLine("lookup-2007: the tree node and task1's vma share one object (2.6.23 policy_vma/sp_alloc), hence 2.");
+        o.WriteLine("vma-held-2007: Figure 3 literally on 2.6.23 objects; each detach drops a reference on whatever is in the tree");
+        o.WriteLine("then, so [2,24) (inserted after both attached) goes below its owners and [4,12)'s attach references leak.");
         o.WriteLine("vma-rcu, rcuref, percpu-ref, hazptr, refcache: Figure 1's counts; a fault's protection lives elsewhere (the");
         o.WriteLine("shared count briefly, a CPU's slot, the task's hazard slot, its delta cache, or a grace period alone).");
     }

@@ -33,6 +33,8 @@ public enum RefScheme
     Refcache,
     /// <summary>kfree_rcu of tree policies (mainline 2026 for vma policies; Babka's 2015 proposal for trees).</summary>
     VmaRcu,
+    /// <summary>Figure 3 literally, on 2.6.23 objects: detach drops a reference on whatever is in the tree then.</summary>
+    VmaHeld2007,
 }
 
 /// <summary>The lock that protects a shared policy tree (struct shared_policy.lock).</summary>

@@ -143,7 +143,7 @@ public sealed partial class SharedPolicy
         }
         _nodes.Insert(lo, node);
         Volatile.Write(ref _count, _nodes.Count);
-        if (VmaHeld)
+        if (VmaHeld && !_literalFigure3)   // Lee's text adds vma references at attach only
             foreach (var m in _attached) HoldFor(m, node.Policy);
     }
 

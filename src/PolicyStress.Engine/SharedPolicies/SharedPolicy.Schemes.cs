@@ -59,7 +59,16 @@ public sealed partial class SharedPolicy
         if (!VmaHeld) return;
         _lock.EnterWrite();
         _attached.Remove(m);
-        foreach (var p in m.HeldPolicies) Cache.Put(p);
+        if (_literalFigure3)
+        {
+            // "munmap() of a vma will need to decrement the ref count of all policies in a shared policy tree":
+            // whatever the tree holds now. HeldPolicies (what the attach referenced) is only the auditor's record.
+            foreach (var n in _nodes.ToArray()) Cache.Put(n.Policy);
+        }
+        else
+        {
+            foreach (var p in m.HeldPolicies) Cache.Put(p);
+        }
         m.HeldPolicies.Clear();
         _graveyard.RemoveWhere(p => p.Freed || !_attached.Exists(a => a.HeldPolicies.Contains(p)));
         _lock.ExitWrite();

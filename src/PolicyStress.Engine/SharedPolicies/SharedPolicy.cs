@@ -36,6 +36,7 @@ public sealed partial class SharedPolicy
         VmaHeld = scheme.VmaHeld;
         _replace = scheme.Replace;
         _hazards = scheme.FaultRef == FaultRef.Hazard;
+        _literalFigure3 = scheme.Attach == AttachRule.HoldTreeAtAttachDropTreeAtDetach;
     }
 
     private PolicyCache Cache => _kernel.Policies;
@@ -45,6 +46,8 @@ public sealed partial class SharedPolicy
     private readonly ReplaceRule _replace;
     /// <summary>hazptr: lock-free lookups re-check the tree after publishing their hazard; cached.</summary>
     private readonly bool _hazards;
+    /// <summary>vma-held-2007: no references on insert; a detach drops one on every policy in the tree; cached.</summary>
+    private readonly bool _literalFigure3;
 
     /// <summary>Number of ranges now (diagnostic; unlocked read).</summary>
     public int Count => Volatile.Read(ref _count);

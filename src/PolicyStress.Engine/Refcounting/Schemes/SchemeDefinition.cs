@@ -57,7 +57,7 @@ public sealed class SchemeDefinition
     public string WaitText { get; init; } = "waits for a grace period";
 
     /// <summary>Attached mappings hold references on the tree's policies (the "Figure 3" family).</summary>
-    public bool VmaHeld => Attach == AttachRule.HoldEveryTreePolicy;
+    public bool VmaHeld => Attach != AttachRule.Nothing;
 
     /// <summary>Whether a kernel of this scheme under <paramref name="bugs"/> claims safety.</summary>
     public bool ClaimsSafety(Bugs2007 bugs) => Safety switch
@@ -108,6 +108,9 @@ public enum AttachRule
     /// <summary>The mapping takes a reference on every tree policy, and on every policy inserted later; its
     /// detach (shmdt, munmap, exit) drops them.</summary>
     HoldEveryTreePolicy,
+    /// <summary>Lee's words literally: the mapping takes a reference on every policy in the tree at attach, none
+    /// on later inserts, and its detach drops one on every policy in the tree at detach, taken or not.</summary>
+    HoldTreeAtAttachDropTreeAtDetach,
 }
 
 /// <summary>What a replace does with a policy it removes from the tree.</summary>

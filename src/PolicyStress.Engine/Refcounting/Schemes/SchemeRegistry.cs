@@ -11,6 +11,7 @@ public static class SchemeRegistry
         LookupScheme.Definition,
         Lookup2007Scheme.Definition,
         VmaHeldScheme.Definition,
+        VmaHeld2007Scheme.Definition,
         VmaHeldGraveyardScheme.Definition,
         VmaHeldEpochScheme.Definition,
         VmaRcuScheme.Definition,
