@@ -54,7 +54,7 @@ public sealed partial class Kernel
     /// the address once locked — the caller then falls back to the mmap lock (lock_mm_and_find_vma).
     /// Allocates nothing.
     /// </summary>
-    private static Vma? LockVmaUnderRcu(Mm mm, ulong addr)
+    internal static Vma? LockVmaUnderRcu(Mm mm, ulong addr)
     {
         // rcu_dereference of the maple tree: acquire, pairs with EndWriteAll's release publication.
         var vma = Mm.FindUnlocked(Volatile.Read(ref mm.VmaSnapshot), addr);
@@ -100,7 +100,7 @@ public sealed partial class Kernel
 
     /// <summary>vma_end_read(): vma_refcount_put, a release decrement (the reader's accesses happen before
     /// the writer that sees the count drain). The kernel also wakes a waiting writer; the model's polls.</summary>
-    private static void VmaEndRead(Vma vma) => Interlocked.Decrement(ref vma.RefCnt);
+    internal static void VmaEndRead(Vma vma) => Interlocked.Decrement(ref vma.RefCnt);
 
     /// <summary>
     /// vma_start_write(): with the mmap lock held for write, exclude the vma's readers until the mmap
