@@ -23,6 +23,7 @@ internal static class RunCommand
         var workload = ListOption("--workload", "Workloads: pft, wis, storm, churn (comma list; described above)", "pft");
         var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", SchemeNames.Name(RefScheme.Lookup));
         var spLock = ListOption("--sp-lock", "Shared policy tree locks: " + string.Join(", ", SchemeNames.Locks.Select(s => s.Name)) + " (comma list)", "rwlock");
+        var mmapLock = ListOption("--mmap-lock", "Locks a fault takes to find its vma: " + string.Join(", ", SchemeSpelling.MmapLocks.Select(s => s.Name)) + " (rwls: ReaderWriterLockSlim as the mm's lock; rwsem: rw_semaphore; per-vma: the vma's own lock) (comma list)", "rwls");
         var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4), at most the allowed CPUs unless --oversubscribe", "1");
         var policy = ListOption("--policy", "What the setup installs on the faulted segments: interleave (mbind over all nodes), none (no mbind: the empty-tree fast path) (comma list)", "interleave");
         var faultCost = ListOption("--fault-cost", "What an allocating fault spends besides the policy path: isolated (the model alone), kernel (also the kernel's page clear, page-cache and inode locks, and calibrated private work) (comma list)", "isolated");
@@ -45,7 +46,7 @@ internal static class RunCommand
         var cmd = new Command("run", "Run one configuration, or a sweep when options list several values." + Environment.NewLine + Environment.NewLine +
             WorkloadHelp.Text(Enum.GetValues<WorkloadKind>()))
         {
-            backend, workload, scheme, spLock, tasks, policy, faultCost, privateWork, schedule, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
+            backend, workload, scheme, spLock, mmapLock, tasks, policy, faultCost, privateWork, schedule, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
             o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
@@ -80,6 +81,7 @@ internal static class RunCommand
                 .Over(backends, (c, b) => c with { Backend = b })
                 .Over(OptionParsing.Items(parse.GetValue(workload), "--workload").Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
                 .Over(OptionParsing.Items(parse.GetValue(spLock), "--sp-lock").Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
+                .Over(OptionParsing.Items(parse.GetValue(mmapLock), "--mmap-lock").Select(SchemeNames.ParseMmapLock), (c, l) => c with { MmapLock = l })
                 .Over(OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy), (c, p) => c with { Policy = p })
                 .Over(OptionParsing.Items(parse.GetValue(faultCost), "--fault-cost").Select(OptionParsing.FaultCost), (c, f) => c with { FaultCost = f })
                 .Over(OptionParsing.Items(parse.GetValue(schedule), "--schedule").Select(OptionParsing.Schedule), (c, s) => c with { Schedule = s })

@@ -68,8 +68,10 @@ public struct TaskCounters
     [FieldOffset(CacheLine.Size + 8)] public long MinorFaults;
     /// <summary>Interlocked operations on policy reference counts done by this task's faults.</summary>
     [FieldOffset(CacheLine.Size + 16)] public long RefAtomics;
+    /// <summary>Faults that found no vma they could read-lock (per-VMA locks) and took the mmap lock instead.</summary>
+    [FieldOffset(CacheLine.Size + 24)] public long VmaLockFallbacks;
     /// <summary>The last value of the kernel-shaped costs' private work (kept so that the work is not optimised away).</summary>
-    [FieldOffset(CacheLine.Size + 24)] public long PrivateWorkSink;
+    [FieldOffset(CacheLine.Size + 32)] public long PrivateWorkSink;
     /// <summary>Quiescent-state stamp for grace periods: the epoch this task last passed a quiescent point in.</summary>
     [FieldOffset(2 * CacheLine.Size)] public long QuiescentEpoch;
 }

@@ -137,6 +137,12 @@ public static class CsvSchema
             ("schedule", "inline (each engine task frees its pass at once, inside the window) or barrier (all tasks fault a pass, barrier, free outside the window, barrier; kernel rows are always barrier)"),
             ("model_fault_ns", "kernel fault cost: the model's own single-task allocating fault with the kernel-shaped pieces and no private work, ns; empty when isolated or given"),
         ]);
+        // v4: the lock kinds (issue 9), appended so that the v3 columns keep their places.
+        c.AddRange(
+        [
+            ("mmap_lock", "rwls|rwsem|per-vma: the lock faults take to find their vma (rwls: ReaderWriterLockSlim as the mm's lock; rwsem: rw_semaphore fast path; per-vma: the vma's own refcount lock, falling back to the rwsem)"),
+            ("vma_lock_fallbacks", "faults that found no vma they could read-lock and took the mmap lock instead (per-vma; whole run; 0 for the other kinds)"),
+        ]);
         return [.. c];
     }
 }

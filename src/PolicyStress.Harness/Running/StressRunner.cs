@@ -22,7 +22,7 @@ public static class StressRunner
         var calibration = config.FaultCost == FaultCostKind.Kernel ? FaultCostCalibration.Resolve(config.PrivateWork, topology) : null;
         var kernel = new Kernel(topology.ToEngine(), new KernelConfig
         {
-            Scheme = config.Scheme, SpLock = config.SpLock, Bugs = config.Bugs,
+            Scheme = config.Scheme, SpLock = config.SpLock, MmapLock = config.MmapLock, Bugs = config.Bugs,
             FaultCost = config.FaultCost, PrivateWorkIterations = calibration?.Iterations ?? 0,
             // The engine reads no clock; it asks this one, on writer paths only, how long freed policies waited.
             ClockNs = () => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency)),
@@ -94,11 +94,12 @@ public static class StressRunner
         }
         var lat = new LatencyHistogram();
         foreach (var h in histograms) lat.Add(h);
-        long allocations = 0, minor = 0;
+        long allocations = 0, minor = 0, vmaFallbacks = 0;
         foreach (var t in workload.Targets)
         {
             allocations += t.Task.Counters.Allocations;
             minor += t.Task.Counters.MinorFaults;
+            vmaFallbacks += t.Task.Counters.VmaLockFallbacks;
         }
         var writerStats = new Dictionary<WriterKind, WriterStats>();
         double window = (double)(control.EndTs - control.WarmupEndTs) / Stopwatch.Frequency;
@@ -130,6 +131,7 @@ public static class StressRunner
             RefAtomicsPerFault = f > 0 ? refs / f : 0,
             Allocations = allocations,
             MinorFaults = minor,
+            VmaLockFallbacks = vmaFallbacks,
             Writers = writerStats,
             Audit = kernel.Audit(),
             ClaimsSafety = kernel.Config.ClaimsSafety,
