@@ -45,4 +45,16 @@ public class SweepGridTests
                 && p.SpLock == SpLockKind.Snapshot && p.Tasks == cpus));
         Assert.All(points.Where(p => p.Rep > 1), p => Assert.Contains(p.Scheme, SuitePlan.SpreadSchemes));
     }
+
+    [Fact]
+    public void SuiteRunsPftOnEveryTreeLockKindAndTheThreadModelAtEveryMmapLockKind()
+    {
+        var points = SuitePlan.Create(TestTopologies.Live(), quick: true);
+        foreach (var l in new[] { SpLockKind.RwLock, SpLockKind.Rwls, SpLockKind.Snapshot })
+            Assert.Contains(points, p => p.Workload == Workloads.WorkloadKind.Pft && p.SpLock == l && p.Scheme == RefScheme.Lookup);
+        if (points.Max(p => p.Tasks) < 2) return;   // the thread model needs two tasks
+        foreach (var w in new[] { Workloads.WorkloadKind.Pft, Workloads.WorkloadKind.Wis })
+            foreach (var m in SuitePlan.MmapLocks)
+                Assert.Contains(points, p => p.Workload == w && p.MmapLock == m && p.ThreadsPerMm == 2);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PolicyStress.Engine;
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Harness.Results;
 using PolicyStress.Harness.Running;
@@ -15,7 +16,8 @@ namespace PolicyStress.Cli.ConsoleUi;
 /// per fault: tasks ÷ faults/s), and scaling T(n)/T(1); then what each piece adds per fault: the real
 /// policy (interleave − none, same layout), each scheme's shared-line traffic in the model (scheme − none,
 /// same fault cost and lock), and that added cost as a share of a real fault (the kernel's ns per fault
-/// without a policy at the same task count). Silent when the points hold no kernel row.
+/// without a policy at the same task count). The engine rows are the barrier-schedule points of the suite's
+/// backend section (the kernel backend's schedule). Silent when the points hold no kernel row.
 /// </summary>
 internal static class BackendTable
 {
@@ -30,7 +32,7 @@ internal static class BackendTable
             var sameLayout = points.Where(p => p.Config.Workload == workload && p.Config.ThreadsPerMm == 1
                 && p.Config.MbindRate == SuitePlan.Template(false).MbindRate && !p.Outcome.Oversubscribed).ToList();
             var tasks = kernel.Where(p => p.Config.Workload == workload).Select(p => p.Config.Tasks).Distinct().Order().ToArray();
-            var engine = sameLayout.Where(p => p.Config.Backend == RunBackend.Engine && p.Config.SpLock == SuitePlan.BackendLock).ToList();
+            var engine = sameLayout.Where(p => Engine(p.Config, p.Config.FaultCost)).ToList();
             var lines = Lines(engine).ToList();
             WriteRates(console, workload, tasks, sameLayout, lines);
             WriteAdded(console, workload, tasks, sameLayout, engine);
@@ -57,7 +59,8 @@ internal static class BackendTable
     }
 
     private static bool Engine(RunConfig c, FaultCostKind cost) =>
-        c.Backend == RunBackend.Engine && c.FaultCost == cost && c.SpLock == SuitePlan.BackendLock;
+        c.Backend == RunBackend.Engine && c.FaultCost == cost && c.SpLock == SuitePlan.BackendLock
+        && c.Schedule == ScheduleKind.Barrier && c.MmapLock == MmapLockKind.Rwls;
 
     private static string CostName(FaultCostKind cost) => cost == FaultCostKind.Kernel ? "engine kernel-shaped" : "engine isolated";
 

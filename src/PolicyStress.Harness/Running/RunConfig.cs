@@ -1,3 +1,4 @@
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Harness.Topology;
 using PolicyStress.Harness.Workloads;
@@ -12,10 +13,18 @@ public sealed record RunConfig
     public WorkloadKind Workload { get; init; } = WorkloadKind.Pft;
     public RefScheme Scheme { get; init; } = RefScheme.Lookup;
     public SpLockKind SpLock { get; init; } = SpLockKind.RwLock;
+    /// <summary>The lock faults take to find their vma: the mm's (RWLS, rw_semaphore) or the vma's own (per-VMA).</summary>
+    public MmapLockKind MmapLock { get; init; } = MmapLockKind.Rwls;
     /// <summary>2007 bugs switched on (lookup-2007 only).</summary>
     public Bugs2007 Bugs { get; init; } = Bugs2007.None;
     /// <summary>What the setup installs on the faulted segments: interleave, or no mbind at all (the empty-tree fast path).</summary>
     public PolicyKind Policy { get; init; } = PolicyKind.Interleave;
+    /// <summary>What an allocating fault spends besides the policy path: the model alone, or the kernel's other work too.</summary>
+    public Engine.FaultCostKind FaultCost { get; init; } = Engine.FaultCostKind.Isolated;
+    /// <summary>How the kernel-shaped costs' private work is calibrated (<see cref="FaultCost"/> kernel only).</summary>
+    public PrivateWorkSetting PrivateWork { get; init; } = PrivateWorkSetting.Auto;
+    /// <summary>Engine pass schedule: free inline after each task's own pass (the default), or between barriers outside the window, as the kernel backend does.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Inline;
     /// <summary>Faulting tasks (storm multiplies it by <see cref="StormFactor"/>).</summary>
     public int Tasks { get; init; } = 1;
     /// <summary>Tasks per mm: 1 is the process model (one mm per task), K &gt; 1 the thread model.</summary>

@@ -1,3 +1,4 @@
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Engine.Refcounting.Schemes;
 using PolicyStress.Harness.Running;
@@ -9,7 +10,8 @@ namespace PolicyStress.Harness.Suites;
 /// <summary>
 /// The default suite, as named sections, each a list of points over the template: pft, wis and churn ×
 /// every 2007/mainline scheme × rwlock and snapshot × task counts stepped by the CPUs the placement allows (1,
-/// powers of two, all of them); the scalable schemes on pft and churn at the most tasks; then more reps of the headline points, for the run-to-run spread. A point that
+/// powers of two, all of them); the scalable schemes on pft and churn at the most tasks; the lock kinds (the
+/// rwls tree on pft; the thread model at each mmap lock kind); then more reps of the headline points, for the run-to-run spread. A point that
 /// two sections both ask for runs once. Point lengths are chosen so that a 2-CPU machine finishes in
 /// under 5 minutes, and under 60 s with <c>--quick</c>.
 /// </summary>
@@ -27,7 +29,7 @@ public static class SuitePlan
     /// <summary>A section of the suite: its points over the template, given the task counts to step through.</summary>
     private delegate List<RunConfig> Section(RunConfig template, int[] tasks, int reps);
 
-    private static readonly Section[] Sections = [Schemes, Scalable, Backends, Spread];
+    private static readonly Section[] Sections = [Schemes, Scalable, LockKinds, Backends, Spread];
 
     /// <summary>The workloads the scalable schemes' section runs: the pure read side, and the read side beside a writer.</summary>
     public static readonly WorkloadKind[] ScalableWorkloads = [WorkloadKind.Pft, WorkloadKind.Churn];
@@ -76,14 +78,14 @@ public static class SuitePlan
     public static readonly WorkloadKind[] BackendWorkloads = [WorkloadKind.Pft, WorkloadKind.Wis];
 
     /// <summary>The schemes the backend section runs at both fault costs: the reference, the best safe one, the ceiling.</summary>
-    public static readonly RefScheme[] BackendSchemes = [RefScheme.Lookup, RefScheme.VmaHeldEpoch, RefScheme.None];
+    public static readonly RefScheme[] BackendSchemes = [RefScheme.Lookup, RefScheme.None];
 
     /// <summary>
     /// The answer in the kernel's terms: pft and wis on the running kernel with an interleave policy and with
     /// none, beside the engine at both fault costs (isolated and kernel-shaped) for <see cref="BackendSchemes"/>
-    /// and with no policy, every task count, all in the process model on <see cref="BackendLock"/>. The
-    /// isolated interleave points are the Schemes section's and run once; about 16 new engine points and 8
-    /// kernel points, 60 s of the full suite on 2 CPUs. Left out where the backends are filtered away.
+    /// and with no policy, every task count, all in the process model on <see cref="BackendLock"/>, and all on
+    /// the kernel backend's barrier schedule (pages freed between passes, outside the window), so that like is
+    /// compared with like. 8 kernel and 24 engine points: about 80 s of the full suite on 2 CPUs.
     /// </summary>
     private static List<RunConfig> Backends(RunConfig t, int[] tasks, int reps)
     {
@@ -92,7 +94,7 @@ public static class SuitePlan
             .Over(tasks, (c, n) => c with { Tasks = n })
             .Over([PolicyKind.Interleave, PolicyKind.None], (c, p) => c with { Policy = p })
             .Expand(reps);
-        var engine = new SweepGrid(t with { SpLock = BackendLock })
+        var engine = new SweepGrid(t with { SpLock = BackendLock, Schedule = ScheduleKind.Barrier })
             .Over(BackendWorkloads, (c, w) => c with { Workload = w })
             .Over(tasks, (c, n) => c with { Tasks = n })
             .Over([Engine.FaultCostKind.Isolated, Engine.FaultCostKind.Kernel], (c, f) => c with { FaultCost = f })
@@ -100,6 +102,28 @@ public static class SuitePlan
                 (c, sp) => c with { Scheme = sp.Item1, Policy = sp.Item2 })
             .Expand(reps);
         return [.. kernel, .. engine];
+    }
+
+    /// <summary>The mmap lock kinds the thread-model points run at.</summary>
+    public static readonly MmapLockKind[] MmapLocks = [MmapLockKind.Rwls, MmapLockKind.Rwsem, MmapLockKind.PerVma];
+
+    /// <summary>
+    /// The lock kinds (issue 9), at the most tasks only: pft on the ReaderWriterLockSlim tree (rwls) beside
+    /// the Schemes section's rwlock (qrwlock) and snapshot points, for lookup and none; and the thread model
+    /// (2 tasks per mm) of pft and wis for none at each mmap lock kind. 8 points: about 20 s of the full
+    /// suite and 4 s of --quick. The thread model needs 2 tasks; a 1-CPU run skips it.
+    /// </summary>
+    private static List<RunConfig> LockKinds(RunConfig t, int[] tasks, int reps)
+    {
+        var points = new SweepGrid(t with { Workload = WorkloadKind.Pft, SpLock = SpLockKind.Rwls, Tasks = tasks[^1] })
+            .Over([RefScheme.Lookup, RefScheme.None], (c, s) => c with { Scheme = s })
+            .Expand(reps);
+        if (tasks[^1] >= 2)
+            points.AddRange(new SweepGrid(t with { Scheme = RefScheme.None, Tasks = tasks[^1], ThreadsPerMm = 2 })
+                .Over([WorkloadKind.Pft, WorkloadKind.Wis], (c, w) => c with { Workload = w })
+                .Over(MmapLocks, (c, l) => c with { MmapLock = l })
+                .Expand(reps));
+        return points;
     }
 
     /// <summary>
