@@ -72,6 +72,10 @@ internal static class OptionParsing
         WorkloadNames.TryParse(s, out var k) ? k
             : throw new UsageException($"--workload: unknown value '{s}'; accepted: {string.Join(", ", WorkloadNames.All.Select(w => w.Name))}");
 
+    public static Harness.Running.RunBackend Backend(string s) =>
+        Harness.Running.BackendNames.TryParse(s, out Harness.Running.RunBackend b) ? b
+            : throw new UsageException($"--backend: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.BackendNames.Backends.Select(x => x.Name))}");
+
     public static PolicyKind Policy(string s) =>
         PolicyNames.TryParse(s, out var k) ? k
             : throw new UsageException($"--policy: unknown value '{s}'; accepted: {string.Join(", ", PolicyNames.All.Select(p => p.Name))}");

@@ -8,6 +8,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // The kernel backend's child processes (process model): not a verb for users, so not in the parser or help.
+        if (args.Length > 0 && args[0] == "kernel-child") return Harness.KernelBackend.KernelChild.Main(args[1..]);
         var root = new RootCommand("PolicyStress: a concurrent benchmark of Linux shared NUMA memory policy reference counting")
         {
             FiguresCommand.Create(),

@@ -46,4 +46,17 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib)]
     internal static partial int gettid();
+
+    [LibraryImport(Lib)]
+    internal static partial int getpid();
+
+    [LibraryImport(Lib)]
+    internal static partial int getppid();
+
+    // prctl(2) is variadic too; the same register argument holds as for syscall6.
+    [LibraryImport(Lib, SetLastError = true)]
+    internal static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    internal static partial int getrusage(int who, long* usage);
 }

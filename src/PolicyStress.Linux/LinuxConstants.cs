@@ -52,6 +52,17 @@ public static class LinuxConstants
     public const uint MPOL_MF_MOVE = 2;
     public const uint MPOL_MF_MOVE_ALL = 4;
 
+    // prctl options (include/uapi/linux/prctl.h) and the signal PR_SET_PDEATHSIG sends.
+    public const int PR_SET_PDEATHSIG = 1;
+    public const int SIGKILL = 9;
+
+    // getrusage who (include/uapi/linux/resource.h).
+    public const int RUSAGE_SELF = 0;
+    public const int RUSAGE_THREAD = 1;
+
+    // SHM_DEST in shm_perm.mode (include/linux/shm.h, 01000): the segment is marked for removal.
+    public const int SHM_DEST = 0x200;
+
     // errno values the wrappers return negated.
     public const int EPERM = 1;
     public const int ENOENT = 2;
@@ -64,4 +75,21 @@ public static class LinuxConstants
     public const int ENOSPC = 28;
     public const int ENOSYS = 38;
     public const int EIDRM = 43;
+
+    /// <summary>The symbolic name of an errno value (positive or negated), "errno N" for one not named here.</summary>
+    public static string ErrnoName(long err) => Math.Abs(err) switch
+    {
+        EPERM => "EPERM",
+        ENOENT => "ENOENT",
+        EIO => "EIO",
+        ENOMEM => "ENOMEM",
+        EACCES => "EACCES",
+        EFAULT => "EFAULT",
+        EEXIST => "EEXIST",
+        EINVAL => "EINVAL",
+        ENOSPC => "ENOSPC",
+        ENOSYS => "ENOSYS",
+        EIDRM => "EIDRM",
+        var e => $"errno {e}",
+    };
 }

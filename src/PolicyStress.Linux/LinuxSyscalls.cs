@@ -90,6 +90,26 @@ public static unsafe class LinuxSyscalls
 
     public static int Gettid() => Libc.gettid();
 
+    public static int Getpid() => Libc.getpid();
+
+    public static int Getppid() => Libc.getppid();
+
+    /// <summary>prctl(PR_SET_PDEATHSIG, <paramref name="signal"/>): the kernel sends it to this process when the
+    /// thread that created it exits (kernel/exit.c forget_original_parent). 0 or -errno.</summary>
+    public static int PrctlSetPdeathsig(int signal) => Check(Libc.prctl(LinuxConstants.PR_SET_PDEATHSIG, (nuint)signal, 0, 0, 0));
+
+    /// <summary>
+    /// ru_minflt of getrusage(RUSAGE_THREAD): minor faults the calling thread has taken (current-&gt;min_flt,
+    /// counted in mm/memory.c mm_account_fault), or -errno.
+    /// </summary>
+    public static long ThreadMinorFaults()
+    {
+        // struct rusage: two struct timeval (16 bytes each on 64-bit), then longs: maxrss, ixrss, idrss, isrss, minflt, ...
+        long* usage = stackalloc long[18];
+        int rc = Check(Libc.getrusage(LinuxConstants.RUSAGE_THREAD, usage));
+        return rc < 0 ? rc : usage[4 + 4];
+    }
+
     /// <summary>
     /// The kernel's get_nodes()/copy_nodes_to_user() read or write maxnode-1 bits, rounded up to
     /// whole longs. A managed array shorter than that would let the kernel run past its end into the

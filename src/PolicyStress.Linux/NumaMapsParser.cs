@@ -11,6 +11,19 @@ public static class NumaMapsParser
 {
     public static IReadOnlyList<NumaMapsLine> ReadSelf() => Parse(File.ReadAllText("/proc/self/numa_maps"));
 
+    /// <summary>/proc/<paramref name="pid"/>/numa_maps (a child of this process, say).</summary>
+    public static IReadOnlyList<NumaMapsLine> Read(int pid) =>
+        Parse(File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/numa_maps"));
+
+    /// <summary>The line of the vma that starts at <paramref name="start"/> in <paramref name="lines"/>, or null.</summary>
+    public static NumaMapsLine? Find(IReadOnlyList<NumaMapsLine> lines, ulong start)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        foreach (var l in lines)
+            if (l.Start == start) return l;
+        return null;
+    }
+
     public static IReadOnlyList<NumaMapsLine> Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -19,6 +19,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var o = new CommonOptions();
+        var backend = ListOption("--backend", "Backends: engine (the model), kernel (real faults on SysV segments in this kernel; no schemes, locks or auditor) (comma list)", "engine");
         var workload = ListOption("--workload", "Workloads: pft, wis, storm, churn (comma list; described above)", "pft");
         var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", SchemeNames.Name(RefScheme.Lookup));
         var spLock = ListOption("--sp-lock", "Shared policy tree locks: " + string.Join(", ", SchemeNames.Locks.Select(s => s.Name)) + " (comma list)", "rwlock");
@@ -37,7 +38,7 @@ internal static class RunCommand
         var cmd = new Command("run", "Run one configuration, or a sweep when options list several values." + Environment.NewLine + Environment.NewLine +
             WorkloadHelp.Text(Enum.GetValues<WorkloadKind>()))
         {
-            workload, scheme, spLock, tasks, policy, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
+            backend, workload, scheme, spLock, tasks, policy, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
             o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
@@ -66,7 +67,9 @@ internal static class RunCommand
             var bugSet = OptionParsing.Bugs(parse.GetValue(bugs));
             if (bugSet != Bugs2007.None && !schemes.Contains(RefScheme.Lookup2007))
                 throw new UsageException($"--bug: the 2007 bugs exist only in lookup-2007, and --scheme lists {string.Join(",", schemes.Select(SchemeNames.Name))}; accepted: --scheme lookup-2007 (alone or in a list), or no --bug");
+            var backends = OptionParsing.Items(parse.GetValue(backend), "--backend").Select(OptionParsing.Backend).ToList();
             var configs = new SweepGrid(template)
+                .Over(backends, (c, b) => c with { Backend = b })
                 .Over(OptionParsing.Items(parse.GetValue(workload), "--workload").Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
                 .Over(OptionParsing.Items(parse.GetValue(spLock), "--sp-lock").Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
                 .Over(OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy), (c, p) => c with { Policy = p })
@@ -75,6 +78,7 @@ internal static class RunCommand
                 .Over(schemes, (c, s) => c with { Scheme = s, Bugs = s == RefScheme.Lookup2007 ? bugSet : Bugs2007.None })
                 .Expand(parse.GetValue(reps));
             if (configs.Count == 0) throw new UsageException("run: nothing to run (an empty list was given)");
+            KernelOptions.Check(configs);
             CpuBudget.Check(configs, topology, parse.GetValue(oversubscribe));
             var (result, exit, csvLine, _) = SweepSession.Execute(configs, topology, o.Output(parse, "run"), auditEveryPoint: true);
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });

@@ -12,11 +12,13 @@ namespace PolicyStress.Cli.Commands;
 /// What run and suite share: the topology, the result file (checked before the first point, published at
 /// the end), signals, progress bars or plain lines, and the exit code: 0; 1 when a point could not be
 /// measured or the result file could not be written; 3 when a scheme that claims safety showed a finding;
-/// 128 + the signal's number when SIGINT, SIGTERM or SIGHUP stopped the sweep.
+/// 4 when the kernel refused a call of the kernel backend; 5 when a kernel point's numa_maps placement disagreed
+/// with its policy; 6 when a kernel point's child process died or a task hung; 128 + the signal's number when
+/// SIGINT, SIGTERM or SIGHUP stopped the sweep.
 /// </summary>
 internal static class SweepSession
 {
-    public const int ExitFailed = 1, ExitAuditFailed = 3;
+    public const int ExitFailed = 1, ExitAuditFailed = 3, ExitKernelRefused = 4, ExitPlacementFailed = 5, ExitKernelTaskFailed = 6;
 
     public static RunTopology Topology(int fakeNuma)
     {
@@ -72,6 +74,8 @@ internal static class SweepSession
         if (interrupted) Console.Out.WriteLine($"interrupted: {result.Finished} of {points} point(s) finished");
         if (result.Failed.Count > 0)
             Console.Error.WriteLine($"policystress: {result.Failed.Count} of {points} point(s) not measured, so without a row; the first: {result.Failed[0].Reason}");
+        if (result.Refused is { } refused)
+            Console.Error.WriteLine($"policystress: --backend kernel: {refused.Message}; the point has no row");
         if (writeError is not null)
             Console.Error.WriteLine($"policystress: {writeError.Message}; " +
                 (writeError.RowsIn is { } kept ? $"the {writeError.Rows} row(s) written are in '{kept}'" : "no row was kept"));
@@ -79,7 +83,10 @@ internal static class SweepSession
             : written is null ? "csv: no rows written" : $"csv: {written}";
         return interrupted ? signals.ExitCode
             : writeError is not null ? ExitFailed
+            : result.Refused is not null ? ExitKernelRefused
             : result.Points.Any(p => p.Outcome.AuditFailed) ? ExitAuditFailed
+            : result.FailureKinds.Contains(PointFailure.Placement) ? ExitPlacementFailed
+            : result.FailureKinds.Contains(PointFailure.Task) ? ExitKernelTaskFailed
             : result.Failed.Count > 0 ? ExitFailed
             : 0;
     }

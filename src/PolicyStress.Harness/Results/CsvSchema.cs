@@ -50,9 +50,9 @@ public static class CsvSchema
             ("tiered_compilation", "DOTNET_TieredCompilation or the runtimeconfig switch; default when unset"),
             ("tiered_pgo", "DOTNET_TieredPGO or the runtimeconfig switch; default when unset"),
             ("workload", "pft|wis|storm|churn"),
-            ("scheme", "refcount scheme"),
-            ("sp_lock", "shared policy tree lock: spin|rwlock|rwls|sharded|snapshot (v4: rwlock is the kernel's qrwlock, rwls ReaderWriterLockSlim)"),
-            ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none"),
+            ("scheme", "refcount scheme (n/a on the kernel backend)"),
+            ("sp_lock", "shared policy tree lock: spin|rwlock|rwls|sharded|snapshot (v4: rwlock is the kernel's qrwlock, rwls ReaderWriterLockSlim; n/a on the kernel backend)"),
+            ("bugs", "2007 bugs switched on (lookup-2007), '+'-separated, none (n/a on the kernel backend)"),
             ("tasks", "--tasks value"),
             ("faulting_tasks", "faulting threads started (storm: tasks x storm factor)"),
             ("threads_per_mm", "tasks sharing one mm (1 = process model)"),
@@ -125,6 +125,11 @@ public static class CsvSchema
             ("hazard_scans", "hazptr: scans of every task's hazard slot (one per reclaim with retired policies)"),
             ("hazard_scan_slots", "hazptr: slots the scans read, in all"),
             ("hazard_scan_mean_ns", "hazptr: mean duration of one scan, ns (empty without scans)"),
+            ("backend", "engine (the model) or kernel (real faults on SysV segments in the running kernel)"),
+            ("fault_ns", "mean ns per fault inside the timed window: 1e9 x faulting tasks / faults_per_s"),
+            ("free_s", "kernel: mean seconds per task spent freeing pages (MADV_REMOVE) between measured passes, outside the window; empty on the engine"),
+            ("kernel_faults", "kernel: the kernel's count of the tasks' minor faults inside the window (getrusage RUSAGE_THREAD); equals faults when every write faulted once; empty on the engine"),
+            ("numa_maps_check", "kernel: ok, or failed:<reason> when /proc/<pid>/numa_maps disagreed with the policy (such a point has no row); n/a on the engine"),
         ]);
         return [.. c];
     }

@@ -30,10 +30,14 @@ public static class ResultRowFactory
         r["tiered_compilation"] = p.TieredCompilation;
         r["tiered_pgo"] = p.TieredPgo;
 
+        bool kernel = c.Backend == RunBackend.Kernel;
+        r["backend"] = BackendNames.Name(c.Backend);
         r["workload"] = WorkloadNames.Name(c.Workload);
-        r["scheme"] = SchemeSpelling.Name(c.Scheme);
-        r["sp_lock"] = SchemeSpelling.Name(c.SpLock);
-        r["bugs"] = SchemeSpelling.Name(c.Bugs);
+        r["policy"] = PolicyNames.Name(c.Policy);
+        // The kernel has no schemes, locks or 2007 bugs: its rows say so rather than carry the defaults.
+        r["scheme"] = kernel ? NotApplicable : SchemeSpelling.Name(c.Scheme);
+        r["sp_lock"] = kernel ? NotApplicable : SchemeSpelling.Name(c.SpLock);
+        r["bugs"] = kernel ? NotApplicable : SchemeSpelling.Name(c.Bugs);
         r.Set("tasks", c.Tasks);
         r.Set("faulting_tasks", c.FaultingTasks);
         r.Set("threads_per_mm", c.ThreadsPerMm);
@@ -67,6 +71,14 @@ public static class ResultRowFactory
         r.Set("minor_faults", o.MinorFaults);
         r.Set("cpu_mismatches", o.CpuMismatches);
         r["observed_cpus"] = string.Join(':', o.ObservedCpus);
+        r.Set("fault_ns", o.FaultNs);
+        if (o.Kernel is { } facts)
+        {
+            r.Set("free_s", facts.FreeSeconds);
+            r.Set("kernel_faults", facts.KernelFaults);
+            r["numa_maps_check"] = facts.NumaMapsCheck;
+        }
+        else r["numa_maps_check"] = NotApplicable;
         foreach (WriterKind k in Enum.GetValues<WriterKind>())
         {
             string w = CsvSchema.WriterPrefixes[(int)k];
@@ -109,6 +121,24 @@ public static class ResultRowFactory
         r.Set("hazard_scans", a.Scans);
         r.Set("hazard_scan_slots", a.ScanSlots);
         if (!double.IsNaN(a.ScanMeanNs)) r.Set("hazard_scan_mean_ns", a.ScanMeanNs);
+        if (kernel) ClearEngineOnly(r);
         return r;
+    }
+
+    /// <summary>The spelling of an axis that does not apply to the row's backend.</summary>
+    public const string NotApplicable = "n/a";
+
+    /// <summary>
+    /// Measurements only the engine makes, left empty on kernel rows: the reference atomics, the minor faults
+    /// that found a page, the sampled fault latency (the kernel backend does not time single faults) and the
+    /// auditor (there is none). claims_safety and audit_failed stay false.
+    /// </summary>
+    private static void ClearEngineOnly(ResultRow r)
+    {
+        foreach (string col in (string[])["ref_atomics_per_fault", "minor_faults", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns",
+                     "uaf", "underflow", "static_puts", "double_free", "leaked", "tree_errors", "ref_mismatch", "waiting_peak", "freed",
+                     "still_waiting", "waited", "wait_mean_us", "wait_max_us", "wait_p50_us", "wait_p99_us", "held_peak_bytes", "held_end_bytes",
+                     "percpu_bytes_per_policy", "hazard_scans", "hazard_scan_slots", "hazard_scan_mean_ns", "findings"])
+            r[col] = "";
     }
 }

@@ -7,6 +7,8 @@ namespace PolicyStress.Harness.Running;
 /// <summary>One configuration of the stress run: what to fault, under which scheme and lock, on how many tasks.</summary>
 public sealed record RunConfig
 {
+    /// <summary>What runs the workload: the engine (the model) or the running kernel (real faults on SysV segments).</summary>
+    public RunBackend Backend { get; init; } = RunBackend.Engine;
     public WorkloadKind Workload { get; init; } = WorkloadKind.Pft;
     public RefScheme Scheme { get; init; } = RefScheme.Lookup;
     public SpLockKind SpLock { get; init; } = SpLockKind.RwLock;

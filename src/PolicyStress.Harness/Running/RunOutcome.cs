@@ -37,6 +37,15 @@ public sealed record RunOutcome
     public required AuditTotals Audit { get; init; }
     public required bool ClaimsSafety { get; init; }
 
+    /// <summary>What only a kernel run measures; null for an engine run.</summary>
+    public KernelFacts? Kernel { get; init; }
+
+    /// <summary>The kernel run's numa_maps placement check disagreed with its policy: the point failed.</summary>
+    public bool PlacementFailed => Kernel is { } k && k.NumaMapsCheck.StartsWith("failed", StringComparison.Ordinal);
+
+    /// <summary>Mean nanoseconds per fault inside the timed window: 1e9 × tasks / <see cref="FaultsPerSec"/>.</summary>
+    public double FaultNs => FaultsPerSec > 0 ? 1e9 * PlannedCpus.Length / FaultsPerSec : double.NaN;
+
     /// <summary>A scheme that claims safety showed a finding: the run failed.</summary>
     public bool AuditFailed => ClaimsSafety && Audit.Findings > 0;
 
@@ -56,3 +65,12 @@ public sealed record RunOutcome
             $"a task ran {ShortestTaskSeconds:0.000} s of the window, less than {(single ? "half the duration" : "one interval")} ({least:0.000} s); {why}");
     }
 }
+
+/// <summary>The facts of a kernel-backend run that the engine has no counterpart for.</summary>
+/// <param name="FreeSeconds">Mean seconds per task spent freeing pages (MADV_REMOVE) after measured passes, outside the window.</param>
+/// <param name="KernelFaults">The kernel's count of the tasks' minor faults inside the timed window (getrusage RUSAGE_THREAD).</param>
+/// <param name="CheckPages">Pages the closing check pass wrote (every task's slice once).</param>
+/// <param name="CheckKernelFaults">The kernel's count of the faults of that pass: equal to <paramref name="CheckPages"/> when every write faulted once.</param>
+/// <param name="NumaMapsCheck">ok, or failed:&lt;reason&gt; (the placement disagreed with the policy).</param>
+/// <param name="Nodes">The nodes the policy named.</param>
+public sealed record KernelFacts(double FreeSeconds, long KernelFaults, long CheckPages, long CheckKernelFaults, string NumaMapsCheck, IReadOnlyList<int> Nodes);

@@ -36,8 +36,15 @@ public sealed class SweepGrid(RunConfig template)
 
     /// <summary>
     /// The configuration as the engine runs it: lookup-2007 runs on the 2.6.23 spinlock whatever lock is
-    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin.
+    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin. The kernel backend has
+    /// neither schemes nor locks nor 2007 bugs: its points lose those axes (the CSV writes n/a), so a sweep
+    /// over schemes runs each kernel point once.
     /// </summary>
-    private static RunConfig Normalize(RunConfig c) =>
-        c with { SpLock = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock }.EffectiveSpLock };
+    private static RunConfig Normalize(RunConfig c) => c.Backend == RunBackend.Kernel
+        ? c with { Scheme = KernelScheme, SpLock = KernelSpLock, Bugs = Engine.Refcounting.Bugs2007.None }
+        : c with { SpLock = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock }.EffectiveSpLock };
+
+    /// <summary>The scheme and lock fields a kernel point carries (not written: the CSV says n/a).</summary>
+    internal static readonly Engine.Refcounting.RefScheme KernelScheme = new RunConfig().Scheme;
+    internal static readonly Engine.Refcounting.SpLockKind KernelSpLock = new RunConfig().SpLock;
 }
