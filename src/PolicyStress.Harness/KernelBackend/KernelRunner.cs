@@ -154,6 +154,9 @@ public static class KernelRunner
                 }
                 observer?.OnInterval(config, k, intervals, rates[k - 1]);
             }
+            // At least one measured pass (every task takes part in every pass): on a loaded machine the tasks may
+            // not have got through one in a short window, and a point without a pass has nothing to report.
+            WaitUntil(() => Volatile.Read(ref _ctl[0].Faults) > 0, EndSlack, "measured pass");
             _measuring = false;
             _mbindMeasuredTicks = Stopwatch.GetTimestamp() - measureStart;
             Volatile.Write(ref _ctl.Requested, KernelControl.Stop);
