@@ -36,7 +36,11 @@ public static class Program
             .AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median)
             .AddColumn(new ParameterBaselineColumn(nameof(FaultBenchmarks.Scheme), RefScheme.Lookup, standardDeviation: false),
-                       new ParameterBaselineColumn(nameof(FaultBenchmarks.Scheme), RefScheme.Lookup, standardDeviation: true));
+                       new ParameterBaselineColumn(nameof(FaultBenchmarks.Scheme), RefScheme.Lookup, standardDeviation: true),
+                       new ParameterBaselineColumn(nameof(TreeLockBenchmarks.TreeLock), SpLockKind.Rwls, standardDeviation: false),
+                       new ParameterBaselineColumn(nameof(TreeLockBenchmarks.TreeLock), SpLockKind.Rwls, standardDeviation: true),
+                       new ParameterBaselineColumn(nameof(MmapLockBenchmarks.MmapLock), Engine.AddressSpaces.MmapLockKind.Rwls, standardDeviation: false),
+                       new ParameterBaselineColumn(nameof(MmapLockBenchmarks.MmapLock), Engine.AddressSpaces.MmapLockKind.Rwls, standardDeviation: true));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToList();
         if (args.Any(a => InfoOptions.Contains(a, StringComparer.Ordinal))) return 0;
         // A filter that matches nothing exits 0 in BenchmarkDotNet; make it an error for scripts.

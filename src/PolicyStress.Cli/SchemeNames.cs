@@ -1,3 +1,4 @@
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Engine.Refcounting.Schemes;
 using PolicyStress.Harness.Results;
@@ -21,6 +22,8 @@ public static class SchemeNames
 
     public static RefScheme ParseScheme(string s) => Parse(Schemes, s, "--scheme");
     public static SpLockKind ParseLock(string s) => Parse(Locks, s, "--sp-lock");
+
+    public static MmapLockKind ParseMmapLock(string s) => Parse(SchemeSpelling.MmapLocks, s, "--mmap-lock");
     public static Bugs2007 ParseBug(string s) => Parse(Bugs, s, "--bug");
 
     /// <summary>Look a value up, or fail with the one-line message that names the accepted ones.</summary>

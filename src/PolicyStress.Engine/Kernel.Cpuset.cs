@@ -29,7 +29,11 @@ public sealed partial class Kernel
             mm.MmapLock.EnterWriteLock();
             try
             {
-                foreach (var v in mm.Vmas) RebindPolicy(v.VmPolicy, mems);
+                foreach (var v in mm.Vmas)
+                {
+                    VmaStartWrite(mm, v);   // mpol_rebind_mm(): vma_start_write before the policy changes
+                    RebindPolicy(v.VmPolicy, mems);
+                }
             }
             finally { mm.MmapLock.ExitWriteLock(); }
         }

@@ -29,6 +29,7 @@ public sealed partial class Kernel
     {
         var mm = task.Mm;
         int result;
+        if (mm.PerVma && FaultUnderVmaLock(task, addr, write, out result)) return result;
         mm.MmapLock.EnterReadLock();
         try
         {

@@ -40,6 +40,7 @@ public sealed partial class Kernel
         try
         {
             SyncAnonVmas(mm);
+            VmaStartWriteRange(mm, start, end);   // queue_pages_range(MPOL_MF_WRLOCK): every vma in the range
             err = QueuePages(mm, start, end, nodes.Low, flags, discontigOk, out var queued, out long failed);
             if (err != 0) return err;
             err = ApplyRange(mm, start, end, newPol);
@@ -108,14 +109,14 @@ public sealed partial class Kernel
         }
         vma = VmaModifyPolicy(mm, prev, vma, vmstart, vmend, pol);
         prev = vma;
-        return VmaReplacePolicy(vma, pol);
+        return VmaReplacePolicy(mm, vma, pol);
     }
 
     /// <summary>
     /// vma_replace_policy(): the vma gets its own copy (mpol_dup; in 2007 a reference on the same object,
     /// policy_vma()); a shmem vma first installs it in the shared tree over its whole [vm_pgoff, +pages).
     /// </summary>
-    private int VmaReplacePolicy(Vma vma, Mempolicy? pol)
+    private int VmaReplacePolicy(Mm mm, Vma vma, Mempolicy? pol)
     {
         Mempolicy? np;
         if (Era2007)
@@ -137,6 +138,7 @@ public sealed partial class Kernel
             }
         }
         var old = vma.VmPolicy;
+        VmaStartWrite(mm, vma);   // vma_replace_policy(): vma_assert_write_locked (6c21e066f925)
         vma.VmPolicy = np;
         Policies.Put(old);
         return 0;

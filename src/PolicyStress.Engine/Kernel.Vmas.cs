@@ -31,6 +31,10 @@ public sealed partial class Kernel
             if (mergePrev && mergeNext && HasCloseOp(next!)) mergeNext = false;
             // vma_merge_existing_range(): merging both neighbours also needs prev's and next's anon_vmas compatible.
             if (mergePrev && mergeNext && !AnonVmaCompatible(prev!, next!)) mergeNext = false;
+            // vma_merge_existing_range() → vma_start_write() on every vma the merge changes.
+            if (mergePrev) VmaStartWrite(mm, prev!);
+            if (mergeNext) VmaStartWrite(mm, next!);
+            if (mergePrev || mergeNext) VmaStartWrite(mm, vma);
             if (mergePrev && mergeNext)
             {
                 TakeAnonVma(prev!, vma);
@@ -114,6 +118,7 @@ public sealed partial class Kernel
     /// </summary>
     private Vma SplitVma(Mm mm, Vma vma, ulong at)
     {
+        VmaStartWrite(mm, vma);   // __split_vma(): vma_start_write(vma); the new part is not visible yet
         var upper = new Vma(at, vma.End, vma.Pgoff + ((at - vma.Start) >> PageShift), vma.Kind, vma.Mapping)
         {
             VmPolicy = Policies.Dup(vma.VmPolicy),
@@ -145,7 +150,9 @@ public sealed partial class Kernel
     /// </summary>
     private void RemoveVma(Mm mm, Vma vma, bool unmapPages = true)
     {
-        mm.Vmas.Remove(vma);
+        VmaStartWrite(mm, vma);
+        mm.Remove(vma);
+        VmaMarkDetached(mm, vma);
         Policies.Put(vma.VmPolicy);
         vma.VmPolicy = null;
         var mapping = vma.Mapping;

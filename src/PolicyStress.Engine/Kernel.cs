@@ -101,7 +101,7 @@ public sealed partial class Kernel
     public Mempolicy[] PreferredNodePolicy { get; }
 
     /// <summary>fork+exec of a new process on <paramref name="cpu"/>: a new mm and no task policy.</summary>
-    public TaskStruct CreateProcess(int cpu = 0) => AddTask(new Mm(Interlocked.Increment(ref _nextMm) - 1), cpu);
+    public TaskStruct CreateProcess(int cpu = 0) => AddTask(new Mm(Interlocked.Increment(ref _nextMm) - 1, Config.EffectiveMmapLock), cpu);
 
     /// <summary>clone(CLONE_VM): a new task sharing <paramref name="parent"/>'s mm and its mmap lock.</summary>
     public TaskStruct CreateThread(TaskStruct parent, int cpu) => AddTask(parent.Mm, cpu);

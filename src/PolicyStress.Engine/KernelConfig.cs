@@ -1,3 +1,4 @@
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Engine.Refcounting.Schemes;
 
@@ -8,6 +9,8 @@ public sealed record KernelConfig
 {
     public RefScheme Scheme { get; init; } = RefScheme.Lookup;
     public SpLockKind SpLock { get; init; } = SpLockKind.RwLock;
+    /// <summary>The lock a fault takes to find its vma: the mm's (ReaderWriterLockSlim or rw_semaphore) or the vma's own.</summary>
+    public MmapLockKind MmapLock { get; init; } = MmapLockKind.Rwls;
     /// <summary>Which 2007 bugs are live; meaningful with <see cref="RefScheme.Lookup2007"/> only.</summary>
     public Bugs2007 Bugs { get; init; } = Bugs2007.None;
     /// <summary>Huge pages the model may hand to SHM_HUGETLB segments (vm.nr_hugepages).</summary>
@@ -43,6 +46,10 @@ public sealed record KernelConfig
 
     /// <summary>The tree lock actually used: the scheme's forced one (2.6.23 had a spinlock_t) or the run's.</summary>
     public SpLockKind EffectiveSpLock => Definition.ForcedSpLock ?? SpLock;
+
+    /// <summary>The mmap lock actually used: 2.6.23 had no per-VMA locks, so a per-vma run of it takes the
+    /// mmap_sem rw_semaphore.</summary>
+    public MmapLockKind EffectiveMmapLock => Era2007 && MmapLock == MmapLockKind.PerVma ? MmapLockKind.Rwsem : MmapLock;
 
     /// <summary>The 2007 kernel: modes 0–3, shared policy objects, no inode bias, bind in node order.</summary>
     public bool Era2007 => Definition.ObjectModel2007;

@@ -61,4 +61,16 @@ public class SweepGridTests
             Assert.Contains(mine, p => p.Workload == Workloads.WorkloadKind.Pft && p.SpLock == SpLockKind.Snapshot);
         }
     }
+
+    [Fact]
+    public void SuiteRunsPftOnEveryTreeLockKindAndTheThreadModelAtEveryMmapLockKind()
+    {
+        var points = SuitePlan.Create(TestTopologies.Live(), quick: true);
+        foreach (var l in new[] { SpLockKind.RwLock, SpLockKind.Rwls, SpLockKind.Snapshot })
+            Assert.Contains(points, p => p.Workload == Workloads.WorkloadKind.Pft && p.SpLock == l && p.Scheme == RefScheme.Lookup);
+        if (points.Max(p => p.Tasks) < 2) return;   // the thread model needs two tasks
+        foreach (var w in new[] { Workloads.WorkloadKind.Pft, Workloads.WorkloadKind.Wis })
+            foreach (var m in SuitePlan.MmapLocks)
+                Assert.Contains(points, p => p.Workload == w && p.MmapLock == m && p.ThreadsPerMm == 2);
+    }
 }

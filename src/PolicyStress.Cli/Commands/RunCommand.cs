@@ -23,6 +23,7 @@ internal static class RunCommand
         var workload = ListOption("--workload", "Workloads: pft, wis, storm, churn (comma list; described above)", "pft");
         var scheme = ListOption("--scheme", "Refcount schemes: " + string.Join(", ", SchemeNames.Schemes.Select(s => s.Name)) + " (comma list)", SchemeNames.Name(RefScheme.Lookup));
         var spLock = ListOption("--sp-lock", "Shared policy tree locks: " + string.Join(", ", SchemeNames.Locks.Select(s => s.Name)) + " (comma list)", "rwlock");
+        var mmapLock = ListOption("--mmap-lock", "Locks a fault takes to find its vma: " + string.Join(", ", SchemeSpelling.MmapLocks.Select(s => s.Name)) + " (rwls: ReaderWriterLockSlim as the mm's lock; rwsem: rw_semaphore; per-vma: the vma's own lock) (comma list)", "rwls");
         var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4), at most the allowed CPUs unless --oversubscribe", "1");
         var policy = ListOption("--policy", "What the setup installs on the faulted segments: interleave (mbind over all nodes), none (no mbind: the empty-tree fast path) (comma list)", "interleave");
         var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, " + SchemeSpelling.NoBugs, SchemeSpelling.NoBugs);
@@ -38,7 +39,7 @@ internal static class RunCommand
         var cmd = new Command("run", "Run one configuration, or a sweep when options list several values." + Environment.NewLine + Environment.NewLine +
             WorkloadHelp.Text(Enum.GetValues<WorkloadKind>()))
         {
-            backend, workload, scheme, spLock, tasks, policy, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
+            backend, workload, scheme, spLock, mmapLock, tasks, policy, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
             o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
@@ -72,6 +73,7 @@ internal static class RunCommand
                 .Over(backends, (c, b) => c with { Backend = b })
                 .Over(OptionParsing.Items(parse.GetValue(workload), "--workload").Select(OptionParsing.Workload), (c, w) => c with { Workload = w })
                 .Over(OptionParsing.Items(parse.GetValue(spLock), "--sp-lock").Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
+                .Over(OptionParsing.Items(parse.GetValue(mmapLock), "--mmap-lock").Select(SchemeNames.ParseMmapLock), (c, l) => c with { MmapLock = l })
                 .Over(OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy), (c, p) => c with { Policy = p })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks"), (c, n) => c with { Tasks = n })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(rate), "--mbind-rate"), (c, r) => c with { MbindRate = r })

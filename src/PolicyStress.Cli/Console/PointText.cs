@@ -12,6 +12,7 @@ internal static class PointText
           (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : " processes") + (rep ? $" rep={c.Rep}" : "")
         : $"{WorkloadNames.Name(c.Workload)} {SchemeSpelling.Name(c.Scheme)} {SchemeSpelling.Name(c.SpLock)}" +
         (c.Policy != PolicyKind.Interleave ? $" policy={PolicyNames.Name(c.Policy)}" : "") +
+        (c.MmapLock != Engine.AddressSpaces.MmapLockKind.Rwls ? $" mmap-lock={SchemeSpelling.Name(c.MmapLock)}" : "") +
         (c.Bugs != Engine.Refcounting.Bugs2007.None ? $" bugs={SchemeSpelling.Name(c.Bugs)}" : "") +
         $" tasks={c.FaultingTasks}" + (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : "") + (rep ? $" rep={c.Rep}" : "");
 

@@ -4,6 +4,8 @@ namespace PolicyStress.Engine.AddressSpaces;
 /// struct mm_struct: the vmas of one address space, ordered by address, behind <see cref="MmapLock"/>
 /// (mmap_lock, a reader/writer lock: faults read, mbind/mmap/munmap write). Each mm has its own lock,
 /// so tasks of different processes never share it; threads of one process (tasks sharing an mm) do.
+/// With per-VMA locks (<see cref="MmapLockKind.PerVma"/>) faults read <see cref="VmaSnapshot"/> instead,
+/// the model's RCU-walked maple tree, and lock the vma they find.
 /// </summary>
 public sealed class Mm
 {
@@ -13,11 +15,71 @@ public sealed class Mm
 
     internal readonly List<Vma> Vmas = new();
 
-    public ReaderWriterLockSlim MmapLock { get; } = new(LockRecursionPolicy.NoRecursion);
+    public MmapLock MmapLock { get; }
     public int Id { get; }
     internal int Users;
 
-    internal Mm(int id) => Id = id;
+    /// <summary>Faults try the per-VMA lock first (<see cref="MmapLockKind.PerVma"/>). Fixed for the mm's life.</summary>
+    internal readonly bool PerVma;
+
+    /// <summary>
+    /// mm->mm_lock_seq (a seqcount since 6.13): odd while a writer holds the mmap lock, so a vma whose
+    /// <see cref="Vma.LockSeq"/> equals it is write-locked; the unlock moves it on and so releases every
+    /// vma write lock at once (vma_end_write_all). Written only by the mmap lock's writer.
+    /// </summary>
+    internal long LockSeq;
+
+    /// <summary>
+    /// The vmas as faults see them without the mm lock (the maple tree under RCU): an array no one
+    /// changes once published, republished by the writer when a vma was inserted or removed. Its vmas'
+    /// fields may change under a reader (a split moves End); a reader checks its address again after it
+    /// locked the vma, as lock_vma_under_rcu() does. PerVma only; empty otherwise.
+    /// </summary>
+    internal Vma[] VmaSnapshot = [];
+    private bool _vmasChanged;
+
+    internal Mm(int id, MmapLockKind lockKind = MmapLockKind.Rwls)
+    {
+        Id = id;
+        PerVma = lockKind == MmapLockKind.PerVma;
+        MmapLock = new MmapLock(lockKind, this);
+    }
+
+    /// <summary>mm_lock_seqcount_begin() in mmap_write_lock(): from now on vma_start_write marks vmas
+    /// with this session's sequence. Plain write, then Volatile.Write: readers compare it with release order
+    /// against the vma's sequence (the write lock's CAS already fenced it).</summary>
+    internal void BeginWriteSeq() => Volatile.Write(ref LockSeq, LockSeq + 1);
+
+    /// <summary>
+    /// vma_end_write_all() in mmap_write_unlock(): publish the vmas (rcu_assign_pointer: Volatile.Write,
+    /// release — a reader that sees the new array sees the vmas and fields it holds), then move the
+    /// sequence on (release), which unlocks every vma this writer locked.
+    /// </summary>
+    internal void EndWriteAll()
+    {
+        if (_vmasChanged)
+        {
+            Volatile.Write(ref VmaSnapshot, [.. Vmas]);
+            _vmasChanged = false;
+        }
+        Volatile.Write(ref LockSeq, LockSeq + 1);
+    }
+
+    /// <summary>mas_walk() under RCU over a published array: the vma that seemed to contain
+    /// <paramref name="addr"/>, or null. Its fields may be changing; the caller checks again after locking.</summary>
+    internal static Vma? FindUnlocked(Vma[] vmas, ulong addr)
+    {
+        int lo = 0, hi = vmas.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            var v = vmas[mid];
+            if (v.End <= addr) lo = mid + 1;
+            else if (v.Start > addr) hi = mid - 1;
+            else return v;
+        }
+        return null;
+    }
 
     public IReadOnlyList<Vma> VmaList => Vmas;
 
@@ -47,7 +109,17 @@ public sealed class Mm
         return i < Vmas.Count && Vmas[i].Start < end;
     }
 
-    internal void Insert(Vma v) => Vmas.Insert(IndexAfter(v.Start), v);
+    internal void Insert(Vma v)
+    {
+        Vmas.Insert(IndexAfter(v.Start), v);
+        _vmasChanged = true;
+    }
+
+    internal void Remove(Vma v)
+    {
+        Vmas.Remove(v);
+        _vmasChanged = true;
+    }
 
     /// <summary>get_unmapped_area() top-down: the highest gap below <see cref="MmapBase"/> that fits.</summary>
     internal ulong FindGap(ulong len, ulong align)

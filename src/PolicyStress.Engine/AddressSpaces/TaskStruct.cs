@@ -66,6 +66,8 @@ public struct TaskCounters
     [FieldOffset(CacheLine.Size + 8)] public long MinorFaults;
     /// <summary>Interlocked operations on policy reference counts done by this task's faults.</summary>
     [FieldOffset(CacheLine.Size + 16)] public long RefAtomics;
+    /// <summary>Faults that found no vma they could read-lock (per-VMA locks) and took the mmap lock instead.</summary>
+    [FieldOffset(CacheLine.Size + 24)] public long VmaLockFallbacks;
     /// <summary>Quiescent-state stamp for grace periods: the epoch this task last passed a quiescent point in.</summary>
     [FieldOffset(2 * CacheLine.Size)] public long QuiescentEpoch;
 }

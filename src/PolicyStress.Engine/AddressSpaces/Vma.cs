@@ -32,6 +32,17 @@ public sealed class Vma
     /// </summary>
     internal int AnonVmaId;
 
+    /// <summary>
+    /// vm_refcnt (e8f32ff00a66, believed 6.15): 1 while the vma is attached to its mm, plus one per reader
+    /// holding it (vma_start_read), plus <see cref="Kernel.VmaLockOffset"/> while a writer waits for the
+    /// readers to drain (__vma_enter_locked). 0: detached. Used with per-VMA locks only.
+    /// </summary>
+    internal int RefCnt = 1;
+
+    /// <summary>vm_lock_seq: the mm's <see cref="Mm.LockSeq"/> of the write session that write-locked the
+    /// vma (vma_start_write); the vma is write-locked while the two are equal.</summary>
+    internal long LockSeq = -1;
+
     public ulong Pages => (End - Start) >> Kernel.PageShift;
     /// <summary>vm_ops->get_policy exists: shmem and SysV shm over shmem consult the shared tree.</summary>
     public bool HasSharedPolicy => Kind is VmaKind.Shmem or VmaKind.SysvShm;

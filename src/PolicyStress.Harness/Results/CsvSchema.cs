@@ -131,6 +131,12 @@ public static class CsvSchema
             ("kernel_faults", "kernel: the kernel's count of the tasks' minor faults inside the window (getrusage RUSAGE_THREAD); equals faults when every write faulted once; empty on the engine"),
             ("numa_maps_check", "kernel: ok, or failed:<reason> when /proc/<pid>/numa_maps disagreed with the policy (such a point has no row); n/a on the engine"),
         ]);
+        // v4: the lock kinds (issue 9), appended so that the v3 columns keep their places.
+        c.AddRange(
+        [
+            ("mmap_lock", "rwls|rwsem|per-vma: the lock faults take to find their vma (rwls: ReaderWriterLockSlim as the mm's lock; rwsem: rw_semaphore fast path; per-vma: the vma's own refcount lock, falling back to the rwsem)"),
+            ("vma_lock_fallbacks", "faults that found no vma they could read-lock and took the mmap lock instead (per-vma; whole run; 0 for the other kinds)"),
+        ]);
         return [.. c];
     }
 }

@@ -121,6 +121,8 @@ public static class ResultRowFactory
         r.Set("hazard_scans", a.Scans);
         r.Set("hazard_scan_slots", a.ScanSlots);
         if (!double.IsNaN(a.ScanMeanNs)) r.Set("hazard_scan_mean_ns", a.ScanMeanNs);
+        r["mmap_lock"] = kernel ? NotApplicable : SchemeSpelling.Name(c.MmapLock);
+        r.Set("vma_lock_fallbacks", o.VmaLockFallbacks);
         if (kernel) ClearEngineOnly(r);
         return r;
     }
@@ -138,7 +140,7 @@ public static class ResultRowFactory
         foreach (string col in (string[])["ref_atomics_per_fault", "minor_faults", "lat_p50_ns", "lat_p99_ns", "lat_p999_ns", "lat_max_ns",
                      "uaf", "underflow", "static_puts", "double_free", "leaked", "tree_errors", "ref_mismatch", "waiting_peak", "freed",
                      "still_waiting", "waited", "wait_mean_us", "wait_max_us", "wait_p50_us", "wait_p99_us", "held_peak_bytes", "held_end_bytes",
-                     "percpu_bytes_per_policy", "hazard_scans", "hazard_scan_slots", "hazard_scan_mean_ns", "findings"])
+                     "percpu_bytes_per_policy", "hazard_scans", "hazard_scan_slots", "hazard_scan_mean_ns", "findings", "vma_lock_fallbacks"])
             r[col] = "";
     }
 }

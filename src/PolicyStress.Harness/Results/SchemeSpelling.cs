@@ -1,3 +1,4 @@
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Engine.Refcounting.Schemes;
 
@@ -13,6 +14,12 @@ public static class SchemeSpelling
     public static string Name(RefScheme s) => SchemeRegistry.Name(s);
 
     public static string Name(SpLockKind k) => k.ToString().ToLowerInvariant();
+
+    /// <summary>The mmap lock kinds' spellings (the CLI parses the same table).</summary>
+    public static readonly (string Name, MmapLockKind Value)[] MmapLocks =
+        [("rwls", MmapLockKind.Rwls), ("rwsem", MmapLockKind.Rwsem), ("per-vma", MmapLockKind.PerVma)];
+
+    public static string Name(MmapLockKind k) => Array.Find(MmapLocks, x => x.Value == k).Name;
 
     /// <summary>The empty bug set (not the scheme that happens to share the word).</summary>
     public const string NoBugs = "none";

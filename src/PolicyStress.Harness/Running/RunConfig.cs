@@ -1,3 +1,4 @@
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Harness.Topology;
 using PolicyStress.Harness.Workloads;
@@ -12,6 +13,8 @@ public sealed record RunConfig
     public WorkloadKind Workload { get; init; } = WorkloadKind.Pft;
     public RefScheme Scheme { get; init; } = RefScheme.Lookup;
     public SpLockKind SpLock { get; init; } = SpLockKind.RwLock;
+    /// <summary>The lock faults take to find their vma: the mm's (RWLS, rw_semaphore) or the vma's own (per-VMA).</summary>
+    public MmapLockKind MmapLock { get; init; } = MmapLockKind.Rwls;
     /// <summary>2007 bugs switched on (lookup-2007 only).</summary>
     public Bugs2007 Bugs { get; init; } = Bugs2007.None;
     /// <summary>What the setup installs on the faulted segments: interleave, or no mbind at all (the empty-tree fast path).</summary>

@@ -33,6 +33,8 @@ public sealed record RunOutcome
     /// <summary>Page allocations and minor faults of the whole run (warm-up included): every fault should allocate.</summary>
     public required long Allocations { get; init; }
     public required long MinorFaults { get; init; }
+    /// <summary>Faults that found no vma they could read-lock and took the mmap lock (per-VMA locks; whole run).</summary>
+    public long VmaLockFallbacks { get; init; }
     public required IReadOnlyDictionary<WriterKind, WriterStats> Writers { get; init; }
     public required AuditTotals Audit { get; init; }
     public required bool ClaimsSafety { get; init; }

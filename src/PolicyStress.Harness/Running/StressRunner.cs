@@ -21,7 +21,7 @@ public static class StressRunner
             throw new ArgumentException("SampleEvery must be a power of two", nameof(config));
         var kernel = new Kernel(topology.ToEngine(), new KernelConfig
         {
-            Scheme = config.Scheme, SpLock = config.SpLock, Bugs = config.Bugs,
+            Scheme = config.Scheme, SpLock = config.SpLock, MmapLock = config.MmapLock, Bugs = config.Bugs,
             // The engine reads no clock; it asks this one, on writer paths only, how long freed policies waited.
             ClockNs = () => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency)),
         });
@@ -91,11 +91,12 @@ public static class StressRunner
         }
         var lat = new LatencyHistogram();
         foreach (var h in histograms) lat.Add(h);
-        long allocations = 0, minor = 0;
+        long allocations = 0, minor = 0, vmaFallbacks = 0;
         foreach (var t in workload.Targets)
         {
             allocations += t.Task.Counters.Allocations;
             minor += t.Task.Counters.MinorFaults;
+            vmaFallbacks += t.Task.Counters.VmaLockFallbacks;
         }
         var writerStats = new Dictionary<WriterKind, WriterStats>();
         double window = (double)(control.EndTs - control.WarmupEndTs) / Stopwatch.Frequency;
@@ -127,6 +128,7 @@ public static class StressRunner
             RefAtomicsPerFault = f > 0 ? refs / f : 0,
             Allocations = allocations,
             MinorFaults = minor,
+            VmaLockFallbacks = vmaFallbacks,
             Writers = writerStats,
             Audit = kernel.Audit(),
             ClaimsSafety = kernel.Config.ClaimsSafety,

@@ -1,3 +1,4 @@
+using PolicyStress.Engine.AddressSpaces;
 using PolicyStress.Engine.Refcounting;
 using PolicyStress.Engine.Refcounting.Schemes;
 using PolicyStress.Harness.Running;
@@ -9,7 +10,8 @@ namespace PolicyStress.Harness.Suites;
 /// <summary>
 /// The default suite, as named sections, each a list of points over the template: pft, wis and churn ×
 /// every 2007/mainline scheme × rwlock and snapshot × task counts stepped by the CPUs the placement allows (1,
-/// powers of two, all of them); the scalable schemes on pft and churn at the most tasks; then more reps of the headline points, for the run-to-run spread. A point that
+/// powers of two, all of them); the scalable schemes on pft and churn at the most tasks; the lock kinds (the
+/// rwls tree on pft; the thread model at each mmap lock kind); then more reps of the headline points, for the run-to-run spread. A point that
 /// two sections both ask for runs once. Point lengths are chosen so that a 2-CPU machine finishes in
 /// under 5 minutes, and under 60 s with <c>--quick</c>.
 /// </summary>
@@ -27,7 +29,7 @@ public static class SuitePlan
     /// <summary>A section of the suite: its points over the template, given the task counts to step through.</summary>
     private delegate List<RunConfig> Section(RunConfig template, int[] tasks, int reps);
 
-    private static readonly Section[] Sections = [Schemes, Scalable, Spread];
+    private static readonly Section[] Sections = [Schemes, Scalable, LockKinds, Spread];
 
 
     /// <summary>
@@ -74,6 +76,28 @@ public static class SuitePlan
             .Over(schemes, (c, s) => c with { Scheme = s })
             .Expand(reps);
         return [.. churn, .. pft];
+    }
+
+    /// <summary>The mmap lock kinds the thread-model points run at.</summary>
+    public static readonly MmapLockKind[] MmapLocks = [MmapLockKind.Rwls, MmapLockKind.Rwsem, MmapLockKind.PerVma];
+
+    /// <summary>
+    /// The lock kinds (issue 9), at the most tasks only: pft on the ReaderWriterLockSlim tree (rwls) beside
+    /// the Schemes section's rwlock (qrwlock) and snapshot points, for lookup and none; and the thread model
+    /// (2 tasks per mm) of pft and wis for none at each mmap lock kind. 8 points: about 20 s of the full
+    /// suite and 4 s of --quick. The thread model needs 2 tasks; a 1-CPU run skips it.
+    /// </summary>
+    private static List<RunConfig> LockKinds(RunConfig t, int[] tasks, int reps)
+    {
+        var points = new SweepGrid(t with { Workload = WorkloadKind.Pft, SpLock = SpLockKind.Rwls, Tasks = tasks[^1] })
+            .Over([RefScheme.Lookup, RefScheme.None], (c, s) => c with { Scheme = s })
+            .Expand(reps);
+        if (tasks[^1] >= 2)
+            points.AddRange(new SweepGrid(t with { Scheme = RefScheme.None, Tasks = tasks[^1], ThreadsPerMm = 2 })
+                .Over([WorkloadKind.Pft, WorkloadKind.Wis], (c, w) => c with { Workload = w })
+                .Over(MmapLocks, (c, l) => c with { MmapLock = l })
+                .Expand(reps));
+        return points;
     }
 
     /// <summary>

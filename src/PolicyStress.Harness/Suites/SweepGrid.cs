@@ -36,15 +36,21 @@ public sealed class SweepGrid(RunConfig template)
 
     /// <summary>
     /// The configuration as the engine runs it: lookup-2007 runs on the 2.6.23 spinlock whatever lock is
-    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin. The kernel backend has
-    /// neither schemes nor locks nor 2007 bugs: its points lose those axes (the CSV writes n/a), so a sweep
-    /// over schemes runs each kernel point once.
+    /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin, and without per-VMA
+    /// locks (EffectiveMmapLock: per-vma becomes rwsem). The kernel backend has neither schemes nor locks
+    /// nor 2007 bugs: its points lose those axes (the CSV writes n/a), so a sweep over schemes runs each
+    /// kernel point once.
     /// </summary>
-    private static RunConfig Normalize(RunConfig c) => c.Backend == RunBackend.Kernel
-        ? c with { Scheme = KernelScheme, SpLock = KernelSpLock, Bugs = Engine.Refcounting.Bugs2007.None }
-        : c with { SpLock = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock }.EffectiveSpLock };
+    private static RunConfig Normalize(RunConfig c)
+    {
+        if (c.Backend == RunBackend.Kernel)
+            return c with { Scheme = KernelScheme, SpLock = KernelSpLock, MmapLock = KernelMmapLock, Bugs = Engine.Refcounting.Bugs2007.None };
+        var k = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock, MmapLock = c.MmapLock };
+        return c with { SpLock = k.EffectiveSpLock, MmapLock = k.EffectiveMmapLock };
+    }
 
     /// <summary>The scheme and lock fields a kernel point carries (not written: the CSV says n/a).</summary>
     internal static readonly Engine.Refcounting.RefScheme KernelScheme = new RunConfig().Scheme;
     internal static readonly Engine.Refcounting.SpLockKind KernelSpLock = new RunConfig().SpLock;
+    internal static readonly Engine.AddressSpaces.MmapLockKind KernelMmapLock = new RunConfig().MmapLock;
 }
