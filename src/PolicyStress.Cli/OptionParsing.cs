@@ -80,6 +80,18 @@ internal static class OptionParsing
         PolicyNames.TryParse(s, out var k) ? k
             : throw new UsageException($"--policy: unknown value '{s}'; accepted: {string.Join(", ", PolicyNames.All.Select(p => p.Name))}");
 
+    public static Engine.FaultCostKind FaultCost(string s) =>
+        Harness.Running.FaultCostNames.TryParse(s, out var k) ? k
+            : throw new UsageException($"--fault-cost: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.FaultCostNames.All.Select(p => p.Name))}");
+
+    public static Harness.Running.PrivateWorkSetting PrivateWork(string s) =>
+        Harness.Running.PrivateWorkSetting.TryParse(s, out var w) ? w
+            : throw new UsageException($"--private-work: '{s}' is not auto, default or a whole number of nanoseconds; accepted: auto, default, N (e.g. 2500)");
+
+    public static Harness.Running.ScheduleKind Schedule(string s) =>
+        Harness.Running.ScheduleNames.TryParse(s, out var k) ? k
+            : throw new UsageException($"--schedule: unknown value '{s}'; accepted: {string.Join(", ", Harness.Running.ScheduleNames.All.Select(p => p.Name))}");
+
     public static Placement Placement(string s)
     {
         try { return Harness.Topology.Placement.Parse(s); }

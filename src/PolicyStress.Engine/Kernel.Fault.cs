@@ -80,12 +80,16 @@ public sealed partial class Kernel
         }
         if (cur < 0)
         {
+            if (_kernelCosts && Era2007 && obj.InodeLocks is { } locks2007) ShmemGetpage2007Lookup(locks2007);
             int nid = Era2007 ? AllocPage2007(task, vma, addr, idx) : AllocPage(task, vma, addr, idx);
             if (nid < 0) return nid;
             int page = nid | (write ? MemObject.DirtyBit : 0);
             // Install the page unless another task (another mm mapping the same segment) did meanwhile,
-            // as the page cache insert would; the loser frees its page and maps the winner's.
-            cur = Interlocked.CompareExchange(ref obj.Pages[idx], page, -1);   // full fence: one installer wins
+            // as the page cache insert would; the loser frees its page and maps the winner's. The
+            // kernel-shaped costs wrap it in the kernel's locks and add the rest of a fault (Kernel.FaultCost.cs).
+            cur = _kernelCosts && !obj.HugeTlb
+                ? KernelShapedInstall(task, obj, idx, page)
+                : Interlocked.CompareExchange(ref obj.Pages[idx], page, -1);   // full fence: one installer wins
             if (cur < 0)
             {
                 task.Stats.Allocations++;

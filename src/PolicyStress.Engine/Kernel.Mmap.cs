@@ -143,16 +143,44 @@ public sealed partial class Kernel
         obj.Policy!.FreeAll();
     }
 
-    /// <summary>shmem_fallocate(PUNCH_HOLE): unmap from every mapping of the object, then free the pages.</summary>
+    /// <summary>
+    /// shmem_fallocate(PUNCH_HOLE): unmap from every mapping of the object (unmap_mapping_range walks
+    /// i_mmap), then free the pages (shmem_truncate_range). Under the kernel-shaped costs with the locks the
+    /// kernel takes: inode_lock (i_rwsem for write) over all of it, i_mmap_lock_read over the unmap, xa_lock
+    /// over the removal, then shmem_recalc_inode's info->lock (2.6.23 vmtruncate_range: i_mutex, i_mmap_lock,
+    /// tree_lock, info->lock alike). One xa_lock hold stands for the kernel's per-batch holds.
+    /// </summary>
     private void PunchHole(MemObject obj, ulong first, ulong end)
     {
+        var locks = _kernelCosts ? obj.InodeLocks : null;
+        if (locks is not null)
+        {
+            locks.InodeLock();
+            locks.IMmapLockRead();
+        }
         foreach (var m in obj.Mappings)   // copy-on-write rmap: no lock, no write unless the page is mapped
         {
             var mapped = m.Mapped;
             for (ulong p = first; p < end; p++)
                 if (mapped[p] != 0) mapped[p] = 0;
         }
+        if (locks is not null)
+        {
+            locks.IMmapUnlockRead();
+            locks.XaLock();
+        }
+        long freed = 0;
         for (ulong p = first; p < end; p++)
-            if (Volatile.Read(ref obj.Pages[p]) >= 0) FreePage(obj, p);
+            if (Volatile.Read(ref obj.Pages[p]) >= 0)
+            {
+                FreePage(obj, p);
+                freed++;
+            }
+        if (locks is not null)
+        {
+            locks.XaUnlock(-freed);
+            ShmemRecalcInode(locks, -freed);
+            locks.InodeUnlock();
+        }
     }
 }

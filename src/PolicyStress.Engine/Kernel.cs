@@ -49,6 +49,8 @@ public sealed partial class Kernel
         TakesLookupRefs = scheme.FaultRef != FaultRef.None;
         RefsAreSharedAtomics = scheme.FaultRef is FaultRef.Atomic or FaultRef.Rcuref;
         _refcache = scheme.FaultRef == FaultRef.Refcache;
+        _kernelCosts = Config.FaultCost == FaultCostKind.Kernel;
+        _privateWorkIterations = Math.Max(0, Config.PrivateWorkIterations);
         Pages = new PageAllocator(topology);
         Auditor = new Auditor(Config.ClockNs)
         {
@@ -113,6 +115,7 @@ public sealed partial class Kernel
         var t = new TaskStruct(Interlocked.Increment(ref _nextPid) - 1, mm, cpu, Topology.CpuToNode[cpu], Topology.MemoryNodes);
         if (_refcache) t.Refcache = Refcache.NewCache();
         t.Stats.QuiescentEpoch = _reclaimer?.Epoch ?? 0;
+        if (_kernelCosts) t.PageBuffer = new byte[PageSize + 2 * CacheLine.Size];   // clear_page's target, padded off its neighbours
         Interlocked.Increment(ref mm.Users);
         lock (_tasksLock) Volatile.Write(ref _tasks, [.. _tasks, t]);
         return t;

@@ -57,5 +57,13 @@ public sealed record KernelConfig
     /// <summary>Whether the scheme, with these bugs, claims to be safe (a finding under it is a failure).</summary>
     public bool ClaimsSafety => Definition.ClaimsSafety(Bugs);
 
+    /// <summary>What an allocating fault spends besides the policy path (<see cref="FaultCostKind"/>).</summary>
+    public FaultCostKind FaultCost { get; init; } = FaultCostKind.Isolated;
+    /// <summary>
+    /// Kernel-shaped costs only: iterations of <see cref="Kernel.PrivateWork"/> per allocating fault, the
+    /// calibrated rest of a real fault. The harness converts nanoseconds into iterations; 0 spends none.
+    /// </summary>
+    public long PrivateWorkIterations { get; init; }
+
     public static KernelConfig Default { get; } = new();
 }

@@ -94,6 +94,9 @@ public sealed class CommandLineTests(ITestOutputHelper output) : IDisposable
     [InlineData("run --interval 3s --duration 1s", "policystress: --interval: 3s is longer than --duration 1s; accepted: at most the duration")]
     [InlineData("conformance --seed abc", "policystress: --seed: 'abc' is not an integer; accepted: an integer")]
     [InlineData("run --reps 0", "policystress: --reps: 0 is out of range; accepted: a positive integer")]
+    [InlineData("run --schedule lockstep", "policystress: --schedule: unknown value 'lockstep'; accepted: inline, barrier")]
+    [InlineData("run --fault-cost real", "policystress: --fault-cost: unknown value 'real'; accepted: isolated, kernel")]
+    [InlineData("run --private-work fast", "policystress: --private-work: 'fast' is not auto, default or a whole number of nanoseconds")]
     [InlineData("run --policy preferred", "policystress: --policy: unknown value 'preferred'; accepted: interleave, none")]
     public void MeaninglessOptionsAreRefused(string args, string firstLine) =>
         AssertUsage(CliProcess.Run(args.Split(' ')), firstLine);

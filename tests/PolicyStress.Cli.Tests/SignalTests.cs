@@ -44,6 +44,6 @@ public sealed class SignalTests : IDisposable
         // header + every finished point (but one whose task was starved of CPU: not measured, no row)
         Assert.InRange(File.ReadAllLines(csv).Length, 2, 1 + finished);
         Assert.False(File.Exists(csv + ".tmp"));
-        Assert.All((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Contains(" not measured ", l));
+        Assert.All((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.Contains(" not measured", l));   // a starved point, or the summary of them
     }
 }

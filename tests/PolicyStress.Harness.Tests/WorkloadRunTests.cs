@@ -59,6 +59,53 @@ public sealed class WorkloadRunTests
     }
 
     [Fact]
+    public void KernelFaultCostRecordsItsCalibration()
+    {
+        var given = StressRunner.Run(Short(WorkloadKind.Pft, RefScheme.Lookup) with
+            { FaultCost = Engine.FaultCostKind.Kernel, PrivateWork = new PrivateWorkSetting(PrivateWorkMode.Given, 100) }, TestTopologies.LiveVirtual());
+        Assert.True(given.Faults > 0);
+        Assert.Equal(("given", 100.0), (given.Calibration!.Source, given.Calibration.PrivateWorkNs));
+        Assert.True(given.Calibration.Iterations > 0);
+
+        var byDefault = StressRunner.Run(Short(WorkloadKind.Wis, RefScheme.None) with
+            { FaultCost = Engine.FaultCostKind.Kernel, PrivateWork = new PrivateWorkSetting(PrivateWorkMode.Default) }, TestTopologies.LiveVirtual());
+        var cal = byDefault.Calibration!;
+        Assert.Equal(("default", FaultCostCalibration.DefaultRealFaultNs), (cal.Source, cal.RealFaultNs));
+        Assert.True(cal.ModelFaultNs > 0);
+        Assert.Equal(Math.Max(0, cal.RealFaultNs - cal.ModelFaultNs), cal.PrivateWorkNs, 6);
+
+        Assert.Null(StressRunner.Run(Short(WorkloadKind.Pft, RefScheme.Lookup), TestTopologies.LiveVirtual()).Calibration);   // isolated
+    }
+
+    [Theory]
+    [InlineData("auto", PrivateWorkMode.Auto, 0)]
+    [InlineData("default", PrivateWorkMode.Default, 0)]
+    [InlineData("2500", PrivateWorkMode.Given, 2500)]
+    [InlineData("0ns", PrivateWorkMode.Given, 0)]
+    public void PrivateWorkSettingsParse(string text, PrivateWorkMode mode, int ns)
+    {
+        Assert.True(PrivateWorkSetting.TryParse(text, out var s));
+        Assert.Equal(new PrivateWorkSetting(mode, ns), s);
+        Assert.False(PrivateWorkSetting.TryParse("-5", out _));
+    }
+
+    [Theory]
+    [InlineData(WorkloadKind.Pft)]
+    [InlineData(WorkloadKind.Wis)]
+    [InlineData(WorkloadKind.Churn)]
+    public void TheBarrierScheduleFaultsEveryPassAndCountsTheFreeingApart(WorkloadKind w)
+    {
+        var o = StressRunner.Run(Short(w, RefScheme.Lookup) with { Schedule = ScheduleKind.Barrier }, TestTopologies.LiveVirtual());
+
+        Assert.True(o.Faults > 0);
+        Assert.Equal(0, o.FaultErrors);
+        Assert.Equal(0, o.MinorFaults);   // every pass was freed before the next began
+        Assert.True(o.EngineFreeSeconds > 0);
+        Assert.Equal(0, o.Audit.Findings);
+        Assert.Null(StressRunner.Run(Short(w, RefScheme.Lookup), TestTopologies.LiveVirtual()).EngineFreeSeconds);   // inline
+    }
+
+    [Fact]
     public void CoefficientOfVariationIsTheSampleStddevOverTheMean()
     {
         Assert.Equal(0, StressRunner.CoefficientOfVariation([5.0]));

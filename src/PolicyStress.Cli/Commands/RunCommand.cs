@@ -26,6 +26,13 @@ internal static class RunCommand
         var mmapLock = ListOption("--mmap-lock", "Locks a fault takes to find its vma: " + string.Join(", ", SchemeSpelling.MmapLocks.Select(s => s.Name)) + " (rwls: ReaderWriterLockSlim as the mm's lock; rwsem: rw_semaphore; per-vma: the vma's own lock) (comma list)", "rwls");
         var tasks = ListOption("--tasks", "Faulting task counts (comma list, e.g. 1,2,4), at most the allowed CPUs unless --oversubscribe", "1");
         var policy = ListOption("--policy", "What the setup installs on the faulted segments: interleave (mbind over all nodes), none (no mbind: the empty-tree fast path) (comma list)", "interleave");
+        var faultCost = ListOption("--fault-cost", "What an allocating fault spends besides the policy path: isolated (the model alone), kernel (also the kernel's page clear, page-cache and inode locks, and calibrated private work) (comma list)", "isolated");
+        var privateWork = new Option<string>("--private-work")
+        {
+            Description = "Kernel fault cost's private work per allocating fault: auto (the real kernel's single-task fault, measured at run start, minus the model's own), default (the documented 2800 ns real fault minus the model's), or N ns",
+            DefaultValueFactory = _ => "auto",
+        };
+        var schedule = ListOption("--schedule", "Engine pass schedule: inline (each task frees its pass at once, inside the window), barrier (all fault a pass, barrier, free outside the window, barrier: the kernel backend's) (comma list)", "inline");
         var bugs = ListOption("--bug", "2007 bugs of the lookup-2007 points: " + string.Join(", ", SchemeNames.Bugs.Select(b => b.Name)) + ", all, " + SchemeSpelling.NoBugs, SchemeSpelling.NoBugs);
         var duration = new Option<string>("--duration") { Description = "Measured time per point (e.g. 3s, 500ms)", DefaultValueFactory = _ => "2s" };
         var warmup = new Option<string>("--warmup") { Description = "Warm-up before measuring", DefaultValueFactory = _ => "1s" };
@@ -39,7 +46,7 @@ internal static class RunCommand
         var cmd = new Command("run", "Run one configuration, or a sweep when options list several values." + Environment.NewLine + Environment.NewLine +
             WorkloadHelp.Text(Enum.GetValues<WorkloadKind>()))
         {
-            backend, workload, scheme, spLock, mmapLock, tasks, policy, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
+            backend, workload, scheme, spLock, mmapLock, tasks, policy, faultCost, privateWork, schedule, bugs, duration, warmup, interval, reps, tpm, rate, pages, storm, oversubscribe,
             o.Placement, o.FakeNuma, o.Csv, o.Force,
         };
         cmd.SetAction(parse =>
@@ -54,6 +61,7 @@ internal static class RunCommand
                 Interval = OptionParsing.Duration(parse.GetValue(interval)!, "--interval"),
                 ThreadsPerMm = parse.GetValue(tpm),
                 PagesPerTask = parse.GetValue(pages),
+                PrivateWork = OptionParsing.PrivateWork(parse.GetValue(privateWork)!),
                 StormFactor = parse.GetValue(storm),
                 Placement = placement,
             };
@@ -75,6 +83,8 @@ internal static class RunCommand
                 .Over(OptionParsing.Items(parse.GetValue(spLock), "--sp-lock").Select(SchemeNames.ParseLock), (c, l) => c with { SpLock = l })
                 .Over(OptionParsing.Items(parse.GetValue(mmapLock), "--mmap-lock").Select(SchemeNames.ParseMmapLock), (c, l) => c with { MmapLock = l })
                 .Over(OptionParsing.Items(parse.GetValue(policy), "--policy").Select(OptionParsing.Policy), (c, p) => c with { Policy = p })
+                .Over(OptionParsing.Items(parse.GetValue(faultCost), "--fault-cost").Select(OptionParsing.FaultCost), (c, f) => c with { FaultCost = f })
+                .Over(OptionParsing.Items(parse.GetValue(schedule), "--schedule").Select(OptionParsing.Schedule), (c, s) => c with { Schedule = s })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(tasks), "--tasks"), (c, n) => c with { Tasks = n })
                 .Over(OptionParsing.PositiveInts(parse.GetValue(rate), "--mbind-rate"), (c, r) => c with { MbindRate = r })
                 .Over(schemes, (c, s) => c with { Scheme = s, Bugs = s == RefScheme.Lookup2007 ? bugSet : Bugs2007.None })

@@ -12,7 +12,7 @@ internal static class CompareColumns
     public static readonly string[] Key = Present(
     [
         "workload", "scheme", "sp_lock", "mmap_lock", "bugs", "tasks", "threads_per_mm", "placement", "topology_nodes",
-        "pages_per_task", "mbind_rate", "backend", "policy", "fault_cost",
+        "pages_per_task", "mbind_rate", "backend", "policy", "fault_cost", "schedule",
     ]);
 
     /// <summary>

@@ -14,6 +14,8 @@ internal static class PointText
         (c.Policy != PolicyKind.Interleave ? $" policy={PolicyNames.Name(c.Policy)}" : "") +
         (c.MmapLock != Engine.AddressSpaces.MmapLockKind.Rwls ? $" mmap-lock={SchemeSpelling.Name(c.MmapLock)}" : "") +
         (c.Bugs != Engine.Refcounting.Bugs2007.None ? $" bugs={SchemeSpelling.Name(c.Bugs)}" : "") +
+        (c.FaultCost != Engine.FaultCostKind.Isolated ? $" fault-cost={FaultCostNames.Name(c.FaultCost)}" : "") +
+        (c.Schedule != ScheduleKind.Inline ? $" schedule={ScheduleNames.Name(c.Schedule)}" : "") +
         $" tasks={c.FaultingTasks}" + (c.ThreadsPerMm > 1 ? $" threads-per-mm={c.ThreadsPerMm}" : "") + (rep ? $" rep={c.Rep}" : "");
 
     public static string Finished(int index, int total, RunConfig c, RunOutcome o) => o.Kernel is { } k
@@ -25,7 +27,8 @@ internal static class PointText
         :
         $"[{index + 1}/{total}] {Config(c)}: {Numbers.Rate(o.FaultsPerSec)} faults/s, {Numbers.Rate(o.FaultsPerCpuSec)}/cpu-s, " +
         $"task min/max {Numbers.Rate(o.TaskMinFaultsPerSec)}/{Numbers.Rate(o.TaskMaxFaultsPerSec)}, p99 {Numbers.Ns(o.LatP99Ns)}, " +
-        $"refs/fault {o.RefAtomicsPerFault:0.00}" + (o.CpuMismatches > 0 ? $", CPU mismatches {o.CpuMismatches}" : "") +
+        $"refs/fault {o.RefAtomicsPerFault:0.00}" +
+        (o.Calibration is { } cal ? $", private work {cal.PrivateWorkNs:0} ns/fault ({cal.Source})" : "") + (o.CpuMismatches > 0 ? $", CPU mismatches {o.CpuMismatches}" : "") +
         (o.FaultErrors > 0 ? $", fault errors {o.FaultErrors}" : "") +
         (o.Oversubscribed ? $", OVERSUBSCRIBED ({o.PlannedCpus.Length} tasks on {o.PlannedCpus.Distinct().Count()} CPUs)" : "");
 

@@ -23,11 +23,15 @@ public sealed class MemObject
     public MemObject(ulong pages, bool shmem, bool hugeTlb, long ino, SharedPolicy? policy)
     {
         Pages = new PageSlots<int>(pages, -1);
+        InodeLocks = shmem ? new ShmemInodeLocks() : null;
         IsShmem = shmem;
         HugeTlb = hugeTlb;
         Ino = ino;
         Policy = policy;
     }
+
+    /// <summary>The shmem inode's xa_lock, info->lock, i_rwsem and i_mmap (kernel-shaped fault costs); null otherwise.</summary>
+    internal readonly ShmemInodeLocks? InodeLocks;
 
     public bool IsShmem { get; }
     public bool HugeTlb { get; }

@@ -48,6 +48,8 @@ public sealed class TaskStruct
 
     /// <summary>refcache: the task's delta cache (its core's, the task being pinned); null under other schemes.</summary>
     internal Refcounting.RefcacheSlot[]? Refcache;
+    /// <summary>The page clear_page zeroes on each allocating fault (kernel-shaped costs only; else empty).</summary>
+    internal byte[] PageBuffer = [];
 
     /// <summary>The task's own counters; read them when the task's thread is quiescent.</summary>
     public TaskCounters Counters => Stats;
@@ -68,6 +70,8 @@ public struct TaskCounters
     [FieldOffset(CacheLine.Size + 16)] public long RefAtomics;
     /// <summary>Faults that found no vma they could read-lock (per-VMA locks) and took the mmap lock instead.</summary>
     [FieldOffset(CacheLine.Size + 24)] public long VmaLockFallbacks;
+    /// <summary>The last value of the kernel-shaped costs' private work (kept so that the work is not optimised away).</summary>
+    [FieldOffset(CacheLine.Size + 32)] public long PrivateWorkSink;
     /// <summary>Quiescent-state stamp for grace periods: the epoch this task last passed a quiescent point in.</summary>
     [FieldOffset(2 * CacheLine.Size)] public long QuiescentEpoch;
 }

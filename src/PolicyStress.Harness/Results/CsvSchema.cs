@@ -127,7 +127,7 @@ public static class CsvSchema
             ("hazard_scan_mean_ns", "hazptr: mean duration of one scan, ns (empty without scans)"),
             ("backend", "engine (the model) or kernel (real faults on SysV segments in the running kernel)"),
             ("fault_ns", "mean ns per fault inside the timed window: 1e9 x faulting tasks / faults_per_s"),
-            ("free_s", "kernel: mean seconds per task spent freeing pages (MADV_REMOVE) between measured passes, outside the window; empty on the engine"),
+            ("free_s", "kernel, and engine with --schedule barrier: mean seconds per task spent freeing pages (MADV_REMOVE) between measured passes, outside the window; empty on inline engine rows"),
             ("kernel_faults", "kernel: the kernel's count of the tasks' minor faults inside the window (getrusage RUSAGE_THREAD); equals faults when every write faulted once; empty on the engine"),
             ("numa_maps_check", "kernel: ok, or failed:<reason> when /proc/<pid>/numa_maps disagreed with the policy (such a point has no row); n/a on the engine"),
         ]);
@@ -136,6 +136,13 @@ public static class CsvSchema
         [
             ("mmap_lock", "rwls|rwsem|per-vma: the lock faults take to find their vma (rwls: ReaderWriterLockSlim as the mm's lock; rwsem: rw_semaphore fast path; per-vma: the vma's own refcount lock, falling back to the rwsem)"),
             ("vma_lock_fallbacks", "faults that found no vma they could read-lock and took the mmap lock instead (per-vma; whole run; 0 for the other kinds)"),
+            // issue 8, the engine side: kernel-shaped fault costs and their calibration, the pass schedule.
+            ("fault_cost", "isolated|kernel: the model's policy path alone, or with the kernel's other work on each allocating fault (engine kernel-shaped)"),
+            ("private_work_ns", "kernel fault cost: calibrated private work per allocating fault, ns (real_fault_ns - model_fault_ns, or --private-work N); empty when isolated"),
+            ("private_work_source", "kernel fault cost: measured (the real kernel at run start), default (2800 ns documented) or given (--private-work N); empty when isolated"),
+            ("real_fault_ns", "kernel fault cost: the real single-task fault the calibration made up to, ns; empty when isolated or given"),
+            ("model_fault_ns", "kernel fault cost: the model's own single-task allocating fault with the kernel-shaped pieces and no private work, ns; empty when isolated or given"),
+            ("schedule", "inline (each engine task frees its pass at once, inside the window) or barrier (all tasks fault a pass, barrier, free outside the window, barrier; kernel rows are always barrier)"),
         ]);
         return [.. c];
     }

@@ -123,6 +123,16 @@ public static class ResultRowFactory
         if (!double.IsNaN(a.ScanMeanNs)) r.Set("hazard_scan_mean_ns", a.ScanMeanNs);
         r["mmap_lock"] = kernel ? NotApplicable : SchemeSpelling.Name(c.MmapLock);
         r.Set("vma_lock_fallbacks", o.VmaLockFallbacks);
+        r["fault_cost"] = kernel ? NotApplicable : FaultCostNames.Name(c.FaultCost);
+        r["schedule"] = ScheduleNames.Name(c.Schedule);
+        if (o.EngineFreeSeconds is { } freeS) r.Set("free_s", freeS);
+        if (o.Calibration is { } cal)
+        {
+            r.Set("private_work_ns", cal.PrivateWorkNs);
+            r["private_work_source"] = cal.Source;
+            r.Set("real_fault_ns", cal.RealFaultNs);
+            r.Set("model_fault_ns", cal.ModelFaultNs);
+        }
         if (kernel) ClearEngineOnly(r);
         return r;
     }

@@ -17,7 +17,7 @@ namespace PolicyStress.Harness.Running;
 /// histogram. Clocks and the stop flag are read once per pass, not per fault.
 /// </remarks>
 internal sealed class FaulterWorker(Kernel kernel, FaultTarget target, int index, PaddedSlot[] slots,
-    LatencyHistogram histogram, ChannelWriter<IntervalSample> samples, RunControl control, int sampleEvery)
+    LatencyHistogram histogram, ChannelWriter<IntervalSample> samples, RunControl control, int sampleEvery, Barrier? passBarrier = null)
 {
     public void Run()
     {
@@ -44,6 +44,7 @@ internal sealed class FaulterWorker(Kernel kernel, FaultTarget target, int index
         }
         finally
         {
+            passBarrier?.RemoveParticipant();   // the others' next phases no longer wait for this task
             kernel.TaskOffline(task);
             Publish(-1, 0, 0, true);
         }
@@ -57,8 +58,13 @@ internal sealed class FaulterWorker(Kernel kernel, FaultTarget target, int index
         long mask = sampleEvery - 1, faults = 0, errors = 0, passes = 0;
         long warmupEnd = control.WarmupEndTs, step = control.IntervalTicks, next = warmupEnd;
         int k = 0, intervals = control.Intervals;
+        // Barrier schedule: the published clock is the task's own fault-phase time, so rates count faults
+        // only; the freeing between the barriers is counted apart (after warm-up).
+        var barrier = passBarrier;
+        long faultClock = 0, freeTicks = 0;
         while (true)
         {
+            long phase = barrier is null ? 0 : Stopwatch.GetTimestamp();
             for (int p = 0; p < pages; p++)
             {
                 ulong addr = start + (ulong)p * EngineCalls.Page;
@@ -73,16 +79,32 @@ internal sealed class FaulterWorker(Kernel kernel, FaultTarget target, int index
                 faults++;
                 if (r < 0) errors++;
             }
-            kernel.Madvise(task, start, len, Kernel.MadvRemove);
+            long now;
+            if (barrier is null)
+            {
+                kernel.Madvise(task, start, len, Kernel.MadvRemove);
+                now = Stopwatch.GetTimestamp();
+            }
+            else
+            {
+                long faulted = Stopwatch.GetTimestamp();
+                faultClock += faulted - phase;
+                barrier.SignalAndWait();
+                long f0 = Stopwatch.GetTimestamp();
+                kernel.Madvise(task, start, len, Kernel.MadvRemove);
+                now = Stopwatch.GetTimestamp();
+                if (k > 0) freeTicks += now - f0;
+                barrier.SignalAndWait();
+            }
             passes++;
-            long now = Stopwatch.GetTimestamp();
             if (now >= next)
             {
                 ref var slot = ref slots[index];
                 slot.Faults = faults;
                 slot.Errors = errors;
                 slot.Passes = passes;
-                Publish(k, faults, now, false);
+                slot.FreeTicks = freeTicks;
+                Publish(k, faults, barrier is null ? now : faultClock, false);
                 if (k == 0) histogram.Clear();   // warm-up samples do not count
                 if (++k > intervals) return;
                 next = warmupEnd + k * step;

@@ -14,4 +14,6 @@ public struct PaddedSlot
     [FieldOffset(CacheLine.Size + 8)] public long Errors;
     [FieldOffset(CacheLine.Size + 16)] public long Passes;
     [FieldOffset(CacheLine.Size + 24)] public int ObservedCpu;
+    /// <summary>Barrier schedule: ticks spent freeing (MADV_REMOVE) after measured passes, outside the window.</summary>
+    [FieldOffset(CacheLine.Size + 32)] public long FreeTicks;
 }

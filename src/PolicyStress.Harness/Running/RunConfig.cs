@@ -19,6 +19,12 @@ public sealed record RunConfig
     public Bugs2007 Bugs { get; init; } = Bugs2007.None;
     /// <summary>What the setup installs on the faulted segments: interleave, or no mbind at all (the empty-tree fast path).</summary>
     public PolicyKind Policy { get; init; } = PolicyKind.Interleave;
+    /// <summary>What an allocating fault spends besides the policy path: the model alone, or the kernel's other work too.</summary>
+    public Engine.FaultCostKind FaultCost { get; init; } = Engine.FaultCostKind.Isolated;
+    /// <summary>How the kernel-shaped costs' private work is calibrated (<see cref="FaultCost"/> kernel only).</summary>
+    public PrivateWorkSetting PrivateWork { get; init; } = PrivateWorkSetting.Auto;
+    /// <summary>Engine pass schedule: free inline after each task's own pass (the default), or between barriers outside the window, as the kernel backend does.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Inline;
     /// <summary>Faulting tasks (storm multiplies it by <see cref="StormFactor"/>).</summary>
     public int Tasks { get; init; } = 1;
     /// <summary>Tasks per mm: 1 is the process model (one mm per task), K &gt; 1 the thread model.</summary>

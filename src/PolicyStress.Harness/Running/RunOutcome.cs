@@ -38,6 +38,10 @@ public sealed record RunOutcome
     public required IReadOnlyDictionary<WriterKind, WriterStats> Writers { get; init; }
     public required AuditTotals Audit { get; init; }
     public required bool ClaimsSafety { get; init; }
+    /// <summary>The kernel-shaped costs' calibration the run used; null for the isolated model.</summary>
+    public FaultCalibration? Calibration { get; init; }
+    /// <summary>Engine barrier schedule: mean seconds per task spent freeing after measured passes, outside the window; null inline.</summary>
+    public double? EngineFreeSeconds { get; init; }
 
     /// <summary>What only a kernel run measures; null for an engine run.</summary>
     public KernelFacts? Kernel { get; init; }

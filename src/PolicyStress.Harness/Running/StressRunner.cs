@@ -19,9 +19,11 @@ public static class StressRunner
     {
         if ((config.SampleEvery & (config.SampleEvery - 1)) != 0 || config.SampleEvery < 1)
             throw new ArgumentException("SampleEvery must be a power of two", nameof(config));
+        var calibration = config.FaultCost == FaultCostKind.Kernel ? FaultCostCalibration.Resolve(config.PrivateWork, topology) : null;
         var kernel = new Kernel(topology.ToEngine(), new KernelConfig
         {
             Scheme = config.Scheme, SpLock = config.SpLock, MmapLock = config.MmapLock, Bugs = config.Bugs,
+            FaultCost = config.FaultCost, PrivateWorkIterations = calibration?.Iterations ?? 0,
             // The engine reads no clock; it asks this one, on writer paths only, how long freed policies waited.
             ClockNs = () => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency)),
         });
@@ -40,10 +42,11 @@ public static class StressRunner
             SingleReader = true, SingleWriter = false, FullMode = BoundedChannelFullMode.Wait,
         });
         var threads = new List<Thread>();
+        using var passBarrier = config.Schedule == ScheduleKind.Barrier ? new Barrier(n) : null;
         for (int i = 0; i < n; i++)
         {
             histograms[i] = new LatencyHistogram();
-            var w = new FaulterWorker(kernel, workload.Targets[i], i, slots, histograms[i], channel.Writer, control, config.SampleEvery);
+            var w = new FaulterWorker(kernel, workload.Targets[i], i, slots, histograms[i], channel.Writer, control, config.SampleEvery, passBarrier);
             threads.Add(new Thread(w.Run) { IsBackground = true, Name = $"faulter-{i}" });
         }
         var writers = workload.Writers.Select(w => new WriterWorker(kernel, w, control)).ToList();
@@ -65,7 +68,7 @@ public static class StressRunner
             if (err is OperationCanceledException) throw new OperationCanceledException("run cancelled", err, cancel);
             throw new InvalidOperationException($"run failed: {err.Message}", err);
         }
-        return Measure(config, kernel, cpus, slots, histograms, collector, workload, writers, control);
+        return Measure(config, kernel, cpus, slots, histograms, collector, workload, writers, control) with { Calibration = calibration };
     }
 
     private static RunOutcome Measure(RunConfig config, Kernel kernel, int[] cpus, PaddedSlot[] slots, LatencyHistogram[] histograms,
@@ -132,6 +135,8 @@ public static class StressRunner
             Writers = writerStats,
             Audit = kernel.Audit(),
             ClaimsSafety = kernel.Config.ClaimsSafety,
+            EngineFreeSeconds = config.Schedule == ScheduleKind.Barrier && n > 0
+                ? slots.Average(s => (double)s.FreeTicks) / Stopwatch.Frequency : null,
         };
     }
 

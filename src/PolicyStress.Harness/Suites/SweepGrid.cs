@@ -37,16 +37,25 @@ public sealed class SweepGrid(RunConfig template)
     /// <summary>
     /// The configuration as the engine runs it: lookup-2007 runs on the 2.6.23 spinlock whatever lock is
     /// asked for (KernelConfig.EffectiveSpLock), so it is one point recorded as spin, and without per-VMA
-    /// locks (EffectiveMmapLock: per-vma becomes rwsem). The kernel backend has neither schemes nor locks
-    /// nor 2007 bugs: its points lose those axes (the CSV writes n/a), so a sweep over schemes runs each
-    /// kernel point once.
+    /// locks (EffectiveMmapLock: per-vma becomes rwsem); the isolated fault cost spends no private work, so
+    /// its calibration setting is not part of the point. The kernel backend has neither schemes nor locks
+    /// nor 2007 bugs nor fault costs, and always the barrier schedule: its points lose those axes (the CSV
+    /// writes n/a), so a sweep over schemes or fault costs runs each kernel point once.
     /// </summary>
     private static RunConfig Normalize(RunConfig c)
     {
         if (c.Backend == RunBackend.Kernel)
-            return c with { Scheme = KernelScheme, SpLock = KernelSpLock, MmapLock = KernelMmapLock, Bugs = Engine.Refcounting.Bugs2007.None };
+            return c with
+            {
+                Scheme = KernelScheme, SpLock = KernelSpLock, MmapLock = KernelMmapLock, Bugs = Engine.Refcounting.Bugs2007.None,
+                FaultCost = Engine.FaultCostKind.Isolated, PrivateWork = PrivateWorkSetting.Auto, Schedule = ScheduleKind.Barrier,
+            };
         var k = new Engine.KernelConfig { Scheme = c.Scheme, SpLock = c.SpLock, MmapLock = c.MmapLock };
-        return c with { SpLock = k.EffectiveSpLock, MmapLock = k.EffectiveMmapLock };
+        return c with
+        {
+            SpLock = k.EffectiveSpLock, MmapLock = k.EffectiveMmapLock,
+            PrivateWork = c.FaultCost == Engine.FaultCostKind.Isolated ? PrivateWorkSetting.Auto : c.PrivateWork,
+        };
     }
 
     /// <summary>The scheme and lock fields a kernel point carries (not written: the CSV says n/a).</summary>
