@@ -47,6 +47,22 @@ public class SweepGridTests
     }
 
     [Fact]
+    public void SuiteRunsEverySchemeOfTheRegistryAndTheScalableOnesOnlyInTheirSmallSection()
+    {
+        var topology = TestTopologies.Live();
+        var points = SuitePlan.Create(topology, quick: true);
+        int cpus = topology.AllowedCpus.Count;
+        Assert.Equal(Engine.Refcounting.Schemes.SchemeRegistry.Kinds.Order(), points.Select(p => p.Scheme).Distinct().Order());
+        foreach (var s in Engine.Refcounting.Schemes.SchemeRegistry.All.Where(s => s.Scalable))
+        {
+            var mine = points.Where(p => p.Scheme == s.Kind).ToList();
+            Assert.Equal(3, mine.Count);   // churn on rwlock and snapshot, pft on snapshot
+            Assert.All(mine, p => Assert.Equal(cpus, p.Tasks));
+            Assert.Contains(mine, p => p.Workload == Workloads.WorkloadKind.Pft && p.SpLock == SpLockKind.Snapshot);
+        }
+    }
+
+    [Fact]
     public void SuiteRunsPftOnEveryTreeLockKindAndTheThreadModelAtEveryMmapLockKind()
     {
         var points = SuitePlan.Create(TestTopologies.Live(), quick: true);

@@ -8,7 +8,7 @@ namespace PolicyStress.Cli.Plots;
 /// <summary>What every figure shares: a scheme keeps its colour in every figure, task-count ticks, log-scale ticks, the footer.</summary>
 internal static class FigureStyle
 {
-    private static readonly Color[] Palette = new ScottPlot.Palettes.Category10().Colors;
+    private static readonly Color[] Palette = new ScottPlot.Palettes.Category20().Colors;   // twelve schemes: no colour twice
 
     /// <summary>A scheme's place in the scheme list: the order of legends, and the key to its colour.</summary>
     public static int Order(Curve c) => Math.Max(0, Array.FindIndex(SchemeNames.Schemes, s => s.Name == c.Scheme));
