@@ -23,10 +23,19 @@ internal static class FigureSet
     {
         Directory.CreateDirectory(dir);
         var written = new List<string>();
-        foreach (var panel in Curves.From(rows).GroupBy(c => (c.Workload, c.SpLock)))
+        var all = Curves.From(rows);
+        // The kernel has no tree lock (its rows say n/a): its curve is the reference in every engine panel of
+        // its workload, and has a panel of its own only where no engine row shares the workload.
+        var kernel = all.Where(c => c.KernelBackend).ToList();
+        var engine = all.Where(c => !c.KernelBackend).ToList();
+        var panels = engine.GroupBy(c => (c.Workload, c.SpLock))
+            .Select(g => (Stem: $"{g.Key.Workload}-{g.Key.SpLock}", Curves: g.Concat(kernel.Where(k => k.Workload == g.Key.Workload)).ToList()))
+            .Concat(kernel.Where(k => engine.All(e => e.Workload != k.Workload)).GroupBy(k => k.Workload)
+                .Select(g => (Stem: $"{g.Key}-kernel", Curves: g.ToList())));
+        foreach (var panel in panels)
         {
-            var curves = panel.OrderBy(c => c.KernelBackend).ThenBy(FigureStyle.Order).ToList();
-            string stem = $"{panel.Key.Workload}-{panel.Key.SpLock}";
+            var curves = panel.Curves.OrderBy(c => c.KernelBackend).ThenBy(FigureStyle.Order).ToList();
+            string stem = panel.Stem.Replace('/', '-');
             written.AddRange(FigureFile.Save(SchemeFigures.Throughput(curves, footer), dir, stem + "-throughput", svg));
             written.AddRange(FigureFile.Save(SchemeFigures.Cost(curves, footer), dir, stem + "-cost", svg));
             written.AddRange(FigureFile.Save(SchemeFigures.Latency(curves, footer), dir, stem + "-latency", svg));

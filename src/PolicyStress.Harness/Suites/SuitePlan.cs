@@ -29,7 +29,7 @@ public static class SuitePlan
     /// <summary>A section of the suite: its points over the template, given the task counts to step through.</summary>
     private delegate List<RunConfig> Section(RunConfig template, int[] tasks, int reps);
 
-    private static readonly Section[] Sections = [Schemes, Scalable, LockKinds, Spread];
+    private static readonly Section[] Sections = [Schemes, Scalable, LockKinds, Backends, Spread];
 
 
     /// <summary>
@@ -76,6 +76,39 @@ public static class SuitePlan
             .Over(schemes, (c, s) => c with { Scheme = s })
             .Expand(reps);
         return [.. churn, .. pft];
+    }
+
+    /// <summary>The engine tree lock of the backend section: the kernel's own sp-&gt;lock kind (qrwlock since 4.5).</summary>
+    public const SpLockKind BackendLock = SpLockKind.RwLock;
+
+    /// <summary>The workloads of the backend section: the shared segment and the control.</summary>
+    public static readonly WorkloadKind[] BackendWorkloads = [WorkloadKind.Pft, WorkloadKind.Wis];
+
+    /// <summary>The schemes the backend section runs at both fault costs: the reference, the best safe one, the ceiling.</summary>
+    public static readonly RefScheme[] BackendSchemes = [RefScheme.Lookup, RefScheme.None];
+
+    /// <summary>
+    /// The answer in the kernel's terms: pft and wis on the running kernel with an interleave policy and with
+    /// none, beside the engine at both fault costs (isolated and kernel-shaped) for <see cref="BackendSchemes"/>
+    /// and with no policy, every task count, all in the process model on <see cref="BackendLock"/>, and all on
+    /// the kernel backend's barrier schedule (pages freed between passes, outside the window), so that like is
+    /// compared with like. 8 kernel and 24 engine points: about 80 s of the full suite on 2 CPUs.
+    /// </summary>
+    private static List<RunConfig> Backends(RunConfig t, int[] tasks, int reps)
+    {
+        var kernel = new SweepGrid(t with { Backend = RunBackend.Kernel })
+            .Over(BackendWorkloads, (c, w) => c with { Workload = w })
+            .Over(tasks, (c, n) => c with { Tasks = n })
+            .Over([PolicyKind.Interleave, PolicyKind.None], (c, p) => c with { Policy = p })
+            .Expand(reps);
+        var engine = new SweepGrid(t with { SpLock = BackendLock, Schedule = ScheduleKind.Barrier })
+            .Over(BackendWorkloads, (c, w) => c with { Workload = w })
+            .Over(tasks, (c, n) => c with { Tasks = n })
+            .Over([Engine.FaultCostKind.Isolated, Engine.FaultCostKind.Kernel], (c, f) => c with { FaultCost = f })
+            .Over([.. BackendSchemes.Select(s => (s, PolicyKind.Interleave)), (RefScheme.Lookup, PolicyKind.None)],
+                (c, sp) => c with { Scheme = sp.Item1, Policy = sp.Item2 })
+            .Expand(reps);
+        return [.. kernel, .. engine];
     }
 
     /// <summary>The mmap lock kinds the thread-model points run at.</summary>
